@@ -23,8 +23,9 @@ $(VENV)/installed: requirements.txt
 lab: $(VENV)/installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(NOTEBOOK)
 
+# nbval re-runs the notebook in strict mode (every text output compared); tests/ checks the rest.
 test: $(VENV)/installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOK) tests
 
 # Re-execute the notebook top to bottom in a fresh kernel and store its outputs.
 notebook: $(VENV)/installed

@@ -1,0 +1,130 @@
+"""Reading the notebook, comparing its outputs, and one long-lived kernel that runs its cells.
+
+The kernel runs cells as a learner's JupyterLab does. Starting a kernel and importing torch is most of the cost of a run, so the re-execution tests
+(fresh run, cells run twice, other parameters) share one kernel: each pass re-runs the cells
+in it, which is itself what a learner does.
+"""
+
+import base64
+import copy
+import json
+import math
+from pathlib import Path
+
+import nbformat
+from matplotlib.testing.compare import compare_images
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "autodiff_sin.ipynb"
+
+# The grids the notebook must also handle; each is a full re-run in the shared kernel.
+PARAMETER_SETS = {
+    "range -2pi..2pi": {"start": -2 * math.pi, "stop": 2 * math.pi},
+    "step 0.05": {"step": 0.05},
+    "float64": {"dtype": "float64"},
+    "all three at once": {"start": -2 * math.pi, "stop": 2 * math.pi, "step": 0.05, "dtype": "float64"},
+}
+
+
+def read_notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def cell_by_id(cells, cell_id):
+    return next(cell for cell in cells if cell.id == cell_id)
+
+
+def with_parameters(cells, **values):
+    """Insert an `injected-parameters` cell after the `parameters` cell, the papermill way."""
+    cells = copy.deepcopy(cells)
+    position = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    source = "\n".join(f"{name} = {value!r}" for name, value in values.items())
+    injected = nbformat.v4.new_code_cell(source, id="injected-parameters")
+    cells.insert(position + 1, injected)
+    return cells
+
+
+def error_outputs(cells):
+    """Every error or stderr output, as 'cell id: text', to show in a failed assertion."""
+    found = []
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append(f"{cell.id}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                found.append(f"{cell.id}: stderr: {out.text}")
+    return found
+
+
+def text_outputs(cell):
+    """A cell's outputs as text, images left out: what must match exactly between two runs."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            texts.append((out.name, out.text))
+        elif out.output_type == "error":
+            texts.append(("error", f"{out.ename}: {out.evalue}"))
+        else:
+            texts.append((out.output_type, out.data.get("text/plain")))
+    return texts
+
+
+def png_outputs(cell):
+    return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+
+
+def assert_same_plots(expected_cell, actual_cell, folder):
+    """The cells' PNGs look the same, within matplotlib's own image-comparison tolerance."""
+    expected, actual = png_outputs(expected_cell), png_outputs(actual_cell)
+    assert len(expected) == len(actual), f"cell {expected_cell.id}: {len(expected)} plots, then {len(actual)}"
+    for k, (want, got) in enumerate(zip(expected, actual)):
+        want_path, got_path = folder / f"{expected_cell.id}-{k}-expected.png", folder / f"{expected_cell.id}-{k}.png"
+        want_path.write_bytes(base64.b64decode(want))
+        got_path.write_bytes(base64.b64decode(got))
+        difference = compare_images(str(want_path), str(got_path), tol=1)
+        assert difference is None, f"cell {expected_cell.id}, plot {k}: {difference}"
+
+
+class NotebookKernel:
+    def __init__(self, metadata):
+        self._metadata = metadata
+        self._client = NotebookClient(
+            nbformat.v4.new_notebook(metadata=metadata),
+            kernel_name="python3",
+            timeout=120,
+            allow_errors=True,  # an error is recorded as an output, for the test to report
+            coalesce_streams=True,  # one stdout output per cell, however the kernel split it
+            record_timing=False,
+            resources={"metadata": {"path": str(ROOT)}},
+        )
+        self._kernel = self._client.setup_kernel()
+        self._kernel.__enter__()
+
+    def close(self):
+        self._kernel.__exit__(None, None, None)
+
+    def run(self, cells, times=1):
+        """Run every code cell of `cells` in order, each `times` times in a row.
+
+        Returns one executed copy of the cells per repetition: runs[k][i] is cell i's k-th run.
+        """
+        runs = [copy.deepcopy(cells) for _ in range(times)]
+        for index, cell in enumerate(cells):
+            if cell.cell_type == "code":
+                for run in runs:
+                    self._execute(run, index)
+        return runs
+
+    def _execute(self, cells, index, store_history=True):
+        # nbclient stores the executed cell back into its notebook at `index`: give it the right one.
+        self._client.nb = nbformat.v4.new_notebook(cells=cells, metadata=self._metadata)
+        self._client.execute_cell(cells[index], index, store_history=store_history)
+
+    def evaluate(self, expression):
+        """The value of a JSON-able Python expression in the kernel's namespace."""
+        cell = nbformat.v4.new_code_cell(f"import json as _json\nprint(_json.dumps({expression}))")
+        self._execute([cell], 0, store_history=False)
+        errors = error_outputs([cell])
+        assert not errors, f"evaluating {expression!r} failed: {errors}"
+        return json.loads("".join(out.text for out in cell.outputs if out.output_type == "stream"))

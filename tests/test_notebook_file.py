@@ -1,0 +1,121 @@
+"""The committed autodiff_sin.ipynb is what GitHub readers see: complete, in order, safe and small."""
+
+import ast
+import re
+
+import nbformat
+
+from notebook_tools import NOTEBOOK, cell_by_id, png_outputs
+
+ALLOWED_MIME_TYPES = {"text/plain", "image/png"}  # GitHub strips HTML/JS; an untrusted copy must run nothing
+NBVAL_EXCLUSIONS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "PYTEST_VALIDATE_IGNORE_OUTPUT")
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_is_valid_nbformat_4_with_a_python3_kernel(notebook):
+    nbformat.validate(notebook)
+    assert notebook.nbformat == 4
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+def test_was_executed_top_to_bottom_in_a_fresh_kernel(notebook):
+    counts = [cell.execution_count for cell in code_cells(notebook)]
+    assert counts == list(range(1, len(counts) + 1)), "run `make notebook`"
+
+
+def test_has_no_per_cell_timing_metadata(notebook):
+    assert [cell.id for cell in notebook.cells if "execution" in cell.metadata] == []
+
+
+def test_has_no_error_or_stderr_output(notebook):
+    for cell in code_cells(notebook):
+        for out in cell.outputs:
+            assert out.output_type in ("stream", "execute_result", "display_data"), f"{cell.id}: {out.output_type}"
+            if out.output_type == "stream":
+                assert out.name == "stdout", f"{cell.id} wrote to {out.name}"
+
+
+def test_outputs_are_only_text_and_png(notebook):
+    for cell in code_cells(notebook):
+        for out in cell.outputs:
+            if out.output_type != "stream":
+                assert set(out.data) <= ALLOWED_MIME_TYPES, f"{cell.id}: {set(out.data)}"
+
+
+def test_shows_at_least_one_plot(notebook):
+    assert any(png_outputs(cell) for cell in notebook.cells)
+
+
+def test_is_at_most_150_kb():
+    assert NOTEBOOK.stat().st_size <= 150_000
+
+
+def test_never_more_than_two_code_cells_without_explanation(notebook):
+    run = 0
+    for cell in notebook.cells:
+        run = run + 1 if cell.cell_type == "code" else 0
+        assert run <= 2, f"three code cells in a row, up to {cell.id}: add Markdown between them"
+
+
+def test_parameters_cell_holds_the_seed_grid(notebook):
+    tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    values = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(tagged[0].source).body
+        if isinstance(node, ast.Assign)
+    }
+    assert values == {"start": 0.0, "stop": 10.0, "step": 0.1, "dtype": "float32"}
+
+
+def test_derivative_is_never_written_as_cos_before_the_checks(notebook):
+    # The exercise: compute df/dx without using cos; cos may appear only as a reference afterwards.
+    cells = notebook.cells
+    before_checks = cells[: cells.index(cell_by_id(cells, "check-cos"))]
+    for cell in before_checks:
+        assert cell.cell_type != "code" or "cos" not in cell.source, f"{cell.id} uses cos"
+
+
+def test_at_most_two_cells_excluded_from_nbval_each_with_a_reason(notebook):
+    excluded = []
+    for cell in code_cells(notebook):
+        lines = [line.strip() for line in cell.source.splitlines()]
+        for k, line in enumerate(lines):
+            if line.lstrip("# ") in NBVAL_EXCLUSIONS:
+                excluded.append(cell.id)
+                reason = lines[k + 1] if k + 1 < len(lines) else ""
+                assert reason.startswith("#") and len(reason.lstrip("# ")) > 10, f"{cell.id}: say why on the next line"
+        tags = {tag.upper().replace("-", "_") for tag in cell.metadata.get("tags", [])}
+        assert not tags & set(NBVAL_EXCLUSIONS), f"{cell.id}: exclude with a comment and its reason, not a tag"
+    assert len(excluded) <= 2, excluded
+
+
+def test_exercise_solutions_are_collapsed_and_run(notebook):
+    solutions = [cell for cell in code_cells(notebook) if cell.id.startswith("exercise-")]
+    assert 3 <= len(solutions) <= 5
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, cell.id
+        assert cell.outputs, f"{cell.id} has no output"
+
+
+def test_numbers_in_the_prose_are_numbers_the_code_prints(notebook):
+    printed = " ".join(
+        out.get("text", "") + out.get("data", {}).get("text/plain", "")
+        for cell in code_cells(notebook)
+        for out in cell.outputs
+    )
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"\[[^\]]*\]\([^)]*\)", "", cell.source)  # link texts and URLs hold section numbers
+            for number in re.findall(r"\d+\.\d+", prose):
+                assert number in printed, f"{cell.id} says {number}, which no output prints"
+
+
+def test_markdown_math_is_balanced(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            text = re.sub(r"`[^`]*`", "", cell.source)  # code spans may hold a literal $
+            assert text.replace("$$", "").count("$") % 2 == 0, f"{cell.id} has an unclosed $"

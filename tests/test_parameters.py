@@ -1,0 +1,25 @@
+"""The `parameters` cell: other grids run clean through all the notebook's own checks; bad ones are refused clearly."""
+
+import pytest
+
+from notebook_tools import PARAMETER_SETS, cell_by_id, error_outputs, with_parameters
+
+
+@pytest.mark.parametrize("grid", PARAMETER_SETS)
+def test_other_grid_passes_the_notebooks_own_checks(parameter_runs, grid):
+    assert error_outputs(parameter_runs[grid].cells) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"step": 0.0}, "ValueError: need step > 0 and stop > start"),
+        ({"start": 5.0, "stop": 1.0}, "ValueError: need step > 0 and stop > start"),
+        ({"dtype": "float16"}, "ValueError: dtype must be 'float32' or 'float64', not 'float16'"),
+    ],
+)
+def test_bad_grid_is_refused_with_a_clear_message(kernel, notebook, fresh_run, values, message):
+    steps = ["imports", "parameters", "injected-parameters", "build-x"]
+    (cells,) = kernel.run([cell_by_id(with_parameters(notebook.cells, **values), step) for step in steps])
+    errors = error_outputs(cells)
+    assert len(errors) == 1 and errors[0].startswith(f"build-x: {message}"), errors

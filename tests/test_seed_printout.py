@@ -1,0 +1,28 @@
+"""With the default grid, the notebook prints exactly the numbers of the program it grew from."""
+
+import re
+from pathlib import Path
+
+from notebook_tools import cell_by_id
+
+SEED_PRINTOUT = Path(__file__).with_name("seed_printout.txt")
+PRINT_CELLS = ["print-x", "print-y", "print-grad"]  # the seed's eight print() calls, in its order
+NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?")
+
+
+def printed_numbers(text):
+    return NUMBER.findall(text)
+
+
+def test_seed_printout_numbers_are_reproduced_exactly(notebook):
+    seed_lines = [line for line in SEED_PRINTOUT.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    seed = printed_numbers("\n".join(seed_lines))
+    ours = printed_numbers("".join(out.text for cell_id in PRINT_CELLS for out in cell_by_id(notebook.cells, cell_id).outputs))
+    assert len(seed) == 100 * 8
+    assert ours == seed
+
+
+def test_printouts_show_the_autograd_markers_of_the_seed(notebook):
+    printed = "".join(out.text for cell_id in PRINT_CELLS for out in cell_by_id(notebook.cells, cell_id).outputs)
+    assert printed.count("requires_grad=True") == 1
+    assert printed.count("grad_fn=<SinBackward0>") == 1
