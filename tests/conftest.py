@@ -4,7 +4,8 @@ from typing import NamedTuple
 
 import pytest
 
-from notebook_tools import PARAMETER_SETS, NotebookKernel, cell_by_id, read_notebook, with_parameters
+from browser_tools import chromium_browser, jupyterlab_server
+from notebook_tools import NOTEBOOK, PARAMETER_SETS, ROOT, NotebookKernel, cell_by_id, read_notebook, with_parameters
 
 # Read off the kernel after a full run: the notebook's derivatives against references the test
 # computes itself (cos and -sin in float64, central differences), not against the notebook's own checks.
@@ -76,3 +77,23 @@ def twice_run(kernel, notebook, fresh_run):
 @pytest.fixture(scope="session")
 def parameter_runs(kernel, notebook, fresh_run):
     return {name: run_all(kernel, with_parameters(notebook.cells, **values)) for name, values in PARAMETER_SETS.items()}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def jupyterlab_url(tmp_path_factory):
+    with jupyterlab_server(NOTEBOOK, tmp_path_factory.mktemp("jupyterlab")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """Where the browser tests leave screenshots for a person to look at (git-ignored)."""
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder

@@ -70,6 +70,21 @@ def text_outputs(cell):
     return texts
 
 
+def normalized(text):
+    return " ".join(text.split())
+
+
+def shown_texts(cell):
+    """What each output of a cell prints, as a page shows it: whitespace folded, no text/plain of a plot."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            texts.append(normalized(out.text))
+        elif out.output_type == "execute_result":
+            texts.append(normalized(out.data["text/plain"]))
+    return texts
+
+
 def png_outputs(cell):
     return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
 

@@ -14,7 +14,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-CONDA_TO_PIP = {"pytorch-cpu": "torch"}  # conda-forge's CPU-only build of PyTorch
+CONDA_TO_PIP = {"pytorch-cpu": "torch", "playwright-python": "playwright"}  # conda-forge names
 
 
 def pip_pins():

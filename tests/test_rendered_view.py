@@ -1,0 +1,68 @@
+"""What a reader gets without a kernel (GitHub, nbviewer): the stored outputs and plots, and math that renders.
+
+The notebook is converted with `jupyter nbconvert --to html` (no execution) and opened in
+Chromium with every non-local request refused. Its math is typeset by MathJax, as on GitHub,
+from the copy the jupyter-server-mathjax package ships, so no CDN is needed.
+"""
+
+import re
+from pathlib import Path
+
+import jupyter_server_mathjax
+import pytest
+from nbconvert import HTMLExporter
+
+from notebook_tools import normalized, png_outputs, shown_texts
+
+MATHJAX = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+CODE_SPAN = re.compile(r"`[^`]*`")  # a literal $ in code is not math, for MathJax either
+
+
+def markdown_math(notebook):
+    """Every TeX expression of the Markdown cells, in order, as its $...$ or $$...$$ delimits it."""
+    expressions = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for display, inline in MATH.findall(CODE_SPAN.sub("", cell.source)):
+                expressions.append(normalized(display or inline))
+    return expressions
+
+
+@pytest.fixture(scope="module")
+def rendered_page(browser, notebook, tmp_path_factory):
+    exporter = HTMLExporter(template_name="lab", mathjax_url=f"{MATHJAX.as_uri()}?config=TeX-AMS-MML_HTMLorMML-full,Safe")
+    html, _ = exporter.from_notebook_node(notebook)
+    page_file = tmp_path_factory.mktemp("rendered") / "autodiff_sin.html"
+    page_file.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(page_file.as_uri())
+    yield page
+    page.close()
+
+
+def test_every_math_expression_typesets_without_error(rendered_page, notebook):
+    typeset = rendered_page.evaluate("""() => new Promise(resolve => MathJax.Hub.Queue(() => resolve(
+        MathJax.Hub.getAllJax().map(jax => ({
+            tex: jax.originalText,
+            error: Boolean(jax.texError),
+            undefined_macro: jax.root.toMathML('').includes('mathcolor="red"'),
+        }))
+    )))""")
+    assert [normalized(jax["tex"]) for jax in typeset] == markdown_math(notebook), "MathJax split the $s differently"
+    assert [jax["tex"] for jax in typeset if jax["error"] or jax["undefined_macro"]] == []
+
+
+def test_every_stored_output_is_shown(rendered_page, notebook):
+    page_text = normalized(rendered_page.locator("body").inner_text())
+    for cell in notebook.cells:
+        for text in shown_texts(cell):
+            assert text in page_text, f"an output of {cell.id} is missing: {text[:300]}"
+
+
+def test_every_plot_loads(rendered_page, notebook):
+    images = rendered_page.locator(".jp-OutputArea-output img")
+    assert images.count() == sum(len(png_outputs(cell)) for cell in notebook.cells) > 0
+    for image in images.all():
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
