@@ -1,6 +1,6 @@
 """A real JupyterLab server and a real Chromium, for the tests that look at what learners see.
 
-The browser is Debian's `chromium` package (CHROMIUM overrides the path), driven by Playwright:
+The browser is Debian's `chromium` package or a local Chrome (CHROMIUM overrides), driven by Playwright:
 `playwright install` downloads its own browser, which cannot work offline.
 """
 
@@ -19,7 +19,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Debian's package first (what CI installs), then where Chromium and Chrome usually live.
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+                       "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                       "/Applications/Chromium.app/Contents/MacOS/Chromium"]
 # Headless on a closed network: without the networking flags Chromium keeps dialling out.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -33,11 +36,13 @@ JUPYTERLAB_SETTINGS = {
 
 
 def chromium_or_skip():
-    """The browser's path. Without one, a learner's run skips; CI (CI=true) fails instead."""
-    if CHROMIUM.is_file():
-        return CHROMIUM
-    message = (f"no Chromium at {CHROMIUM}: install it (Debian/Ubuntu: apt-get install chromium) "
-               "or point CHROMIUM at a Chrome/Chromium binary to run the browser tests")
+    """The browser's path (CHROMIUM, if set). Without one, a learner's run skips; CI (CI=true) fails."""
+    candidates = [os.environ["CHROMIUM"]] if os.environ.get("CHROMIUM") else CHROMIUM_CANDIDATES
+    for candidate in map(Path, candidates):
+        if candidate.is_file():
+            return candidate
+    message = (f"no Chromium or Chrome at {', '.join(candidates)}: install one (Debian/Ubuntu: "
+               "apt-get install chromium) or set CHROMIUM to its path to run the browser tests")
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
