@@ -11,7 +11,12 @@ TORCH_INDEX ?= --extra-index-url https://download.pytorch.org/whl/cpu
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebook
+# The Python that runs the checks: the venv's, or the active environment's with CHECK_PYTHON=python
+# (the conda route). Only the venv's needs the venv built first.
+CHECK_PYTHON ?= $(BIN)/python
+CHECK_DEPS := $(if $(filter $(BIN)/python,$(CHECK_PYTHON)),$(VENV)/installed)
+
+.PHONY: lab test lint notebook bench
 
 # The stamp is newer than requirements.txt once the venv holds exactly those pins.
 $(VENV)/installed: requirements.txt
@@ -23,10 +28,19 @@ $(VENV)/installed: requirements.txt
 lab: $(VENV)/installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(NOTEBOOK)
 
-# nbval re-runs the notebook in strict mode (every text output compared); tests/ checks the rest.
-test: $(VENV)/installed
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOK) tests
+# Lint, then nbval re-runs the notebook in strict mode (every text output compared) and tests/ checks the rest.
+test: lint $(CHECK_DEPS)
+	$(CHECK_PYTHON) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOK) tests
+
+# ruff checks and formats the notebook's code cells, the tests and the scripts (settings: .ruff.toml).
+lint: $(CHECK_DEPS)
+	$(CHECK_PYTHON) -m ruff check .
+	$(CHECK_PYTHON) -m ruff format --check .
 
 # Re-execute the notebook top to bottom in a fresh kernel and store its outputs.
 notebook: $(VENV)/installed
 	$(BIN)/python scripts/refresh_notebook.py
+
+# Time Run All, the test suite and a fresh install; measure the footprint. Prints a table.
+bench: $(VENV)/installed
+	$(BIN)/python bench/bench.py

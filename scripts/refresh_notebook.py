@@ -16,8 +16,14 @@ PLOT_CELL_ID = "plot"  # the cell whose figure the README shows
 def main():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     # No per-cell timing metadata, so that re-executing unchanged code reproduces the file.
-    NotebookClient(nb, kernel_name="python3", timeout=600, record_timing=False, coalesce_streams=True,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        record_timing=False,
+        coalesce_streams=True,
+        resources={"metadata": {"path": str(ROOT)}},
+    ).execute()
     nbformat.write(nb, NOTEBOOK)
 
     plot_cell = next(cell for cell in nb.cells if cell.id == PLOT_CELL_ID)

@@ -20,12 +20,22 @@ import psutil
 import pytest
 
 # Debian's package first (what CI installs), then where Chromium and Chrome usually live.
-CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
-                       "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-                       "/Applications/Chromium.app/Contents/MacOS/Chromium"]
+CHROMIUM_CANDIDATES = [
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+]
 # Headless on a closed network: without the networking flags Chromium keeps dialling out.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 # User settings a fresh JupyterLab gets in its own settings directory.
 JUPYTERLAB_SETTINGS = {
@@ -41,8 +51,10 @@ def chromium_or_skip():
     for candidate in map(Path, candidates):
         if candidate.is_file():
             return candidate
-    message = (f"no Chromium or Chrome at {', '.join(candidates)}: install one (Debian/Ubuntu: "
-               "apt-get install chromium) or set CHROMIUM to its path to run the browser tests")
+    message = (
+        f"no Chromium or Chrome at {', '.join(candidates)}: install one (Debian/Ubuntu: "
+        "apt-get install chromium) or set CHROMIUM to its path to run the browser tests"
+    )
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
@@ -82,11 +94,25 @@ def jupyterlab_server(notebook, folder):
         settings_file.parent.mkdir(parents=True, exist_ok=True)
         settings_file.write_text(json.dumps(values))
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTER_DATA_DIR=str(folder / "data"),
-               JUPYTER_RUNTIME_DIR=str(folder / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(folder / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(folder / "workspaces"))
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={served}"]
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(folder / "config"),
+        JUPYTER_DATA_DIR=str(folder / "data"),
+        JUPYTER_RUNTIME_DIR=str(folder / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(folder / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(folder / "workspaces"),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={served}",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")  # as `make lab` does; JupyterLab exits without it as root
     log = folder / "jupyterlab.log"
@@ -104,9 +130,8 @@ def wait_until_serving(server, status_url, log, timeout=60):
     while time.monotonic() < deadline:
         if server.poll() is not None:
             pytest.fail(f"JupyterLab exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(status_url, timeout=2):
-                return
+        with contextlib.suppress(OSError), urllib.request.urlopen(status_url, timeout=2):
+            return
         time.sleep(0.2)
     pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 

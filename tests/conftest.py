@@ -5,7 +5,15 @@ from typing import NamedTuple
 import pytest
 
 from browser_tools import chromium_browser, jupyterlab_server
-from notebook_tools import NOTEBOOK, PARAMETER_SETS, ROOT, NotebookKernel, cell_by_id, read_notebook, with_parameters
+from notebook_tools import (
+    NOTEBOOK,
+    PARAMETER_SETS,
+    ROOT,
+    NotebookKernel,
+    cell_by_id,
+    read_notebook,
+    with_parameters,
+)
 
 # Read off the kernel after a full run: the notebook's derivatives against references the test
 # computes itself (cos and -sin in float64, central differences), not against the notebook's own checks.
@@ -76,7 +84,10 @@ def twice_run(kernel, notebook, fresh_run):
 
 @pytest.fixture(scope="session")
 def parameter_runs(kernel, notebook, fresh_run):
-    return {name: run_all(kernel, with_parameters(notebook.cells, **values)) for name, values in PARAMETER_SETS.items()}
+    return {
+        name: run_all(kernel, with_parameters(notebook.cells, **values))
+        for name, values in PARAMETER_SETS.items()
+    }
 
 
 @pytest.fixture(scope="session")

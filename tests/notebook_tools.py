@@ -1,8 +1,8 @@
 """Reading the notebook, comparing its outputs, and one long-lived kernel that runs its cells.
 
-The kernel runs cells as a learner's JupyterLab does. Starting a kernel and importing torch is most of the cost of a run, so the re-execution tests
+Starting a kernel and importing torch is most of the cost of a run, so the re-execution tests
 (fresh run, cells run twice, other parameters) share one kernel: each pass re-runs the cells
-in it, which is itself what a learner does.
+in it, which is itself what a learner does in JupyterLab.
 """
 
 import base64
@@ -93,8 +93,9 @@ def assert_same_plots(expected_cell, actual_cell, folder):
     """The cells' PNGs look the same, within matplotlib's own image-comparison tolerance."""
     expected, actual = png_outputs(expected_cell), png_outputs(actual_cell)
     assert len(expected) == len(actual), f"cell {expected_cell.id}: {len(expected)} plots, then {len(actual)}"
-    for k, (want, got) in enumerate(zip(expected, actual)):
-        want_path, got_path = folder / f"{expected_cell.id}-{k}-expected.png", folder / f"{expected_cell.id}-{k}.png"
+    for k, (want, got) in enumerate(zip(expected, actual, strict=True)):
+        want_path = folder / f"{expected_cell.id}-{k}-expected.png"
+        got_path = folder / f"{expected_cell.id}-{k}.png"
         want_path.write_bytes(base64.b64decode(want))
         got_path.write_bytes(base64.b64decode(got))
         difference = compare_images(str(want_path), str(got_path), tol=1)
@@ -111,6 +112,7 @@ class NotebookKernel:
             allow_errors=True,  # an error is recorded as an output, for the test to report
             coalesce_streams=True,  # one stdout output per cell, however the kernel split it
             record_timing=False,
+            shutdown_kernel="immediate",  # a graceful shutdown costs a second and checks nothing
             resources={"metadata": {"path": str(ROOT)}},
         )
         self._kernel = self._client.setup_kernel()

@@ -13,7 +13,9 @@ def test_fresh_run_has_no_error_or_stderr(fresh_run):
 
 def test_fresh_run_prints_the_committed_text(notebook, fresh_run):
     for committed, fresh in zip(code_cells(notebook.cells), code_cells(fresh_run.cells), strict=True):
-        assert text_outputs(fresh) == text_outputs(committed), f"cell {committed.id} is stale: run `make notebook`"
+        assert text_outputs(fresh) == text_outputs(committed), (
+            f"cell {committed.id} is stale: run `make notebook`"
+        )
 
 
 def test_fresh_run_draws_the_committed_plots(notebook, fresh_run, tmp_path):

@@ -33,7 +33,9 @@ def test_has_no_per_cell_timing_metadata(notebook):
 def test_has_no_error_or_stderr_output(notebook):
     for cell in code_cells(notebook):
         for out in cell.outputs:
-            assert out.output_type in ("stream", "execute_result", "display_data"), f"{cell.id}: {out.output_type}"
+            assert out.output_type in ("stream", "execute_result", "display_data"), (
+                f"{cell.id}: {out.output_type}"
+            )
             if out.output_type == "stream":
                 assert out.name == "stdout", f"{cell.id} wrote to {out.name}"
 
@@ -87,9 +89,13 @@ def test_at_most_two_cells_excluded_from_nbval_each_with_a_reason(notebook):
             if line.lstrip("# ") in NBVAL_EXCLUSIONS:
                 excluded.append(cell.id)
                 reason = lines[k + 1] if k + 1 < len(lines) else ""
-                assert reason.startswith("#") and len(reason.lstrip("# ")) > 10, f"{cell.id}: say why on the next line"
+                assert reason.startswith("#") and len(reason.lstrip("# ")) > 10, (
+                    f"{cell.id}: say why on the next line"
+                )
         tags = {tag.upper().replace("-", "_") for tag in cell.metadata.get("tags", [])}
-        assert not tags & set(NBVAL_EXCLUSIONS), f"{cell.id}: exclude with a comment and its reason, not a tag"
+        assert not tags & set(NBVAL_EXCLUSIONS), (
+            f"{cell.id}: exclude with a comment and its reason, not a tag"
+        )
     assert len(excluded) <= 2, excluded
 
 
@@ -109,7 +115,8 @@ def test_numbers_in_the_prose_are_numbers_the_code_prints(notebook):
     )
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            prose = re.sub(r"\[[^\]]*\]\([^)]*\)", "", cell.source)  # link texts and URLs hold section numbers
+            # Links are left out: their texts and URLs hold section numbers such as 2.5.
+            prose = re.sub(r"\[[^\]]*\]\([^)]*\)", "", cell.source)
             for number in re.findall(r"\d+\.\d+", prose):
                 assert number in printed, f"{cell.id} says {number}, which no output prints"
 

@@ -1,4 +1,4 @@
-"""The `parameters` cell: other grids run clean through all the notebook's own checks; bad ones are refused clearly."""
+"""The `parameters` cell: other grids pass the notebook's own checks; bad ones are refused clearly."""
 
 import pytest
 

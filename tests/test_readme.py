@@ -14,7 +14,9 @@ PLOT_IMAGE = "images/sin_and_derivative.png"  # written by `make notebook` from 
 def test_readme_picture_is_the_notebooks_plot(notebook):
     assert f"]({PLOT_IMAGE})" in README
     (png,) = png_outputs(cell_by_id(notebook.cells, "plot"))
-    assert (ROOT / PLOT_IMAGE).read_bytes() == base64.b64decode(png), "run `make notebook` to refresh the picture"
+    assert (ROOT / PLOT_IMAGE).read_bytes() == base64.b64decode(png), (
+        "run `make notebook` to refresh the picture"
+    )
 
 
 def test_quick_start_is_make_lab_then_make_test():

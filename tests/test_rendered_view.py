@@ -1,4 +1,4 @@
-"""What a reader gets without a kernel (GitHub, nbviewer): the stored outputs and plots, and math that renders.
+"""What a reader gets without a kernel (GitHub, nbviewer): stored outputs and plots, and math that renders.
 
 The notebook is converted with `jupyter nbconvert --to html` (no execution) and opened in
 Chromium with every non-local request refused. Its math is typeset by MathJax, as on GitHub,
@@ -31,12 +31,14 @@ def markdown_math(notebook):
 
 @pytest.fixture(scope="module")
 def rendered_page(browser, notebook, tmp_path_factory):
-    exporter = HTMLExporter(template_name="lab", mathjax_url=f"{MATHJAX.as_uri()}?config=TeX-AMS-MML_HTMLorMML-full,Safe")
-    html, _ = exporter.from_notebook_node(notebook)
+    mathjax_url = f"{MATHJAX.as_uri()}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+    html, _ = HTMLExporter(template_name="lab", mathjax_url=mathjax_url).from_notebook_node(notebook)
     page_file = tmp_path_factory.mktemp("rendered") / "autodiff_sin.html"
     page_file.write_text(html, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1100, "height": 1000})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+    )
     page.goto(page_file.as_uri())
     yield page
     page.close()
@@ -50,7 +52,9 @@ def test_every_math_expression_typesets_without_error(rendered_page, notebook):
             undefined_macro: jax.root.toMathML('').includes('mathcolor="red"'),
         }))
     )))""")
-    assert [normalized(jax["tex"]) for jax in typeset] == markdown_math(notebook), "MathJax split the $s differently"
+    assert [normalized(jax["tex"]) for jax in typeset] == markdown_math(notebook), (
+        "MathJax split the $s differently"
+    )
     assert [jax["tex"] for jax in typeset if jax["error"] or jax["undefined_macro"]] == []
 
 

@@ -10,19 +10,18 @@ PRINT_CELLS = ["print-x", "print-y", "print-grad"]  # the seed's eight print() c
 NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?")
 
 
-def printed_numbers(text):
-    return NUMBER.findall(text)
+def notebook_printout(notebook):
+    return "".join(out.text for cell_id in PRINT_CELLS for out in cell_by_id(notebook.cells, cell_id).outputs)
 
 
 def test_seed_printout_numbers_are_reproduced_exactly(notebook):
-    seed_lines = [line for line in SEED_PRINTOUT.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    seed = printed_numbers("\n".join(seed_lines))
-    ours = printed_numbers("".join(out.text for cell_id in PRINT_CELLS for out in cell_by_id(notebook.cells, cell_id).outputs))
+    seed_lines = SEED_PRINTOUT.read_text(encoding="utf-8").splitlines()
+    seed = NUMBER.findall("\n".join(line for line in seed_lines if not line.startswith("#")))
     assert len(seed) == 100 * 8
-    assert ours == seed
+    assert NUMBER.findall(notebook_printout(notebook)) == seed
 
 
 def test_printouts_show_the_autograd_markers_of_the_seed(notebook):
-    printed = "".join(out.text for cell_id in PRINT_CELLS for out in cell_by_id(notebook.cells, cell_id).outputs)
+    printed = notebook_printout(notebook)
     assert printed.count("requires_grad=True") == 1
     assert printed.count("grad_fn=<SinBackward0>") == 1
