@@ -1,4 +1,4 @@
-"""environment.yml (conda, Binder) and requirements.txt (pip, `make`) install the same packages.
+"""environment.yml (conda, Binder), requirements.txt (pip, `make`) and the pre-commit hooks agree.
 
 conda-forge cannot be reached from CI, so the conda file is checked, not solved: it must parse,
 name the same packages and admit the exact versions pinned for pip.
@@ -64,3 +64,13 @@ def test_conda_python_admits_the_supported_pythons():
 def test_torch_is_pinned_to_the_cpu_build_we_test():
     # Any other torch request makes pip fetch a several-GB CUDA build on Linux.
     assert pip_pins()["torch"] == "2.13.0"
+
+
+def test_pre_commit_runs_the_pinned_ruff_and_the_notebook_file_tests():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    ruff = next(repo for repo in config["repos"] if repo["repo"].endswith("/ruff-pre-commit"))
+    assert ruff["rev"] == f"v{pip_pins()['ruff']}"
+    assert {hook["id"] for hook in ruff["hooks"]} == {"ruff-check", "ruff-format"}
+    (local,) = [repo for repo in config["repos"] if repo["repo"] == "local"]
+    (notebook_hook,) = local["hooks"]
+    assert notebook_hook["entry"].endswith("tests/test_notebook_file.py")

@@ -1,6 +1,7 @@
 """The committed autodiff_sin.ipynb is what GitHub readers see: complete, in order, safe and small."""
 
 import ast
+import base64
 import re
 
 import nbformat
@@ -53,6 +54,13 @@ def test_shows_at_least_one_plot(notebook):
 
 def test_is_at_most_150_kb():
     assert NOTEBOOK.stat().st_size <= 150_000
+
+
+def test_each_plot_is_at_most_45_kb(notebook):
+    # Two plots of about 40 KB leave room for the text within 150 KB; a larger figure or dpi would not.
+    for cell in notebook.cells:
+        for png in png_outputs(cell):
+            assert len(base64.b64decode(png)) <= 45_000, f"the plot of {cell.id} is over 45 KB"
 
 
 def test_never_more_than_two_code_cells_without_explanation(notebook):
