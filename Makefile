@@ -43,4 +43,4 @@ notebook: $(VENV)/installed
 
 # Time Run All, the test suite and a fresh install; measure the footprint. Prints a table.
 bench: $(VENV)/installed
-	$(BIN)/python bench/bench.py
+	TORCH_INDEX="$(TORCH_INDEX)" $(BIN)/python bench/bench.py

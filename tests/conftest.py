@@ -42,6 +42,40 @@ PLOTTED_LINES = """[
 ]"""
 
 
+# What the shared kernel loads while nbval runs the notebook in its own kernel on the other core:
+# PyTorch and Matplotlib, and the parts of PyTorch that load on first use (a backward() given
+# `gradient=` loads sympy, torch.func's vmap loads torch._dynamo). No name is left in the kernel's
+# namespace, so the fresh run still starts from an empty one.
+PRELOAD = """
+def _preload():
+    import matplotlib.pyplot
+    import torch
+    t = torch.zeros(1, requires_grad=True)
+    torch.sin(t).backward(gradient=torch.ones_like(t))
+    torch.func.vmap(torch.func.grad(torch.sin))(t.detach())
+_preload()
+del _preload
+"""
+SHARED_KERNEL = pytest.StashKey[NotebookKernel]()
+
+
+def pytest_collection_finish(session):
+    """Start the shared kernel as soon as a collected test needs it, not when the first one runs."""
+    if any("kernel" in getattr(item, "fixturenames", ()) for item in session.items):  # nbval cells have none
+        kernel = NotebookKernel(read_notebook().metadata)
+        kernel.preload(PRELOAD)
+        session.config.stash[SHARED_KERNEL] = kernel
+
+
+def pytest_sessionfinish(session):
+    if SHARED_KERNEL in session.config.stash:
+        session.config.stash[SHARED_KERNEL].close()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real browser (leave out with -m 'not browser')")
+
+
 class Run(NamedTuple):
     cells: list  # the executed cells, outputs included
     numbers: dict  # NUMBERS, evaluated right after the run
@@ -53,10 +87,8 @@ def notebook():
 
 
 @pytest.fixture(scope="session")
-def kernel(notebook):
-    kernel = NotebookKernel(notebook.metadata)
-    yield kernel
-    kernel.close()
+def kernel(request):
+    return request.config.stash[SHARED_KERNEL]
 
 
 def run_all(kernel, cells):

@@ -118,6 +118,10 @@ class NotebookKernel:
         self._kernel = self._client.setup_kernel()
         self._kernel.__enter__()
 
+    def preload(self, code):
+        """Start running `code` without waiting for it: what the kernel then does overlaps other work."""
+        self._client.kc.execute(code, silent=True, store_history=False)
+
     def close(self):
         self._kernel.__exit__(None, None, None)
 

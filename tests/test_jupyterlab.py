@@ -7,9 +7,12 @@ and compared with what the committed notebook stores for that cell.
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from notebook_tools import cell_by_id, normalized, shown_texts
+
+pytestmark = pytest.mark.browser
 
 FIRST_PAINT_TIMEOUT = 60_000  # ms; JupyterLab's first paint takes 7-9 s on 2 cores
 CELL_TIMEOUT = 30_000  # ms; the slowest cell takes about a second, so this means "hung"

@@ -14,6 +14,8 @@ from nbconvert import HTMLExporter
 
 from notebook_tools import normalized, png_outputs, shown_texts
 
+pytestmark = pytest.mark.browser
+
 MATHJAX = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 CODE_SPAN = re.compile(r"`[^`]*`")  # a literal $ in code is not math, for MathJax either
