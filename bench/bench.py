@@ -87,7 +87,7 @@ def install_seconds():
         torch_index = os.environ.get("TORCH_INDEX", "")
         started = time.perf_counter()
         make = ["make", "-s", ".venv/installed", f"TORCH_INDEX={torch_index}"]
-        subprocess.run(make, cwd=scratch, check=True)
+        subprocess.run(make, cwd=scratch, check=True, capture_output=True)
         return time.perf_counter() - started
 
 
