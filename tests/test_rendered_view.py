@@ -17,6 +17,8 @@ from notebook_tools import normalized, png_outputs, shown_texts
 pytestmark = pytest.mark.browser
 
 MATHJAX = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
+# That copy ships the STIX web fonts only; with MathJax's default TeX fonts, a prime (f') fails to load.
+MATHJAX_FONTS = 'window.MathJax = {"HTML-CSS": {availableFonts: [], webFont: "STIX-Web", imageFont: null}};'
 MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 CODE_SPAN = re.compile(r"`[^`]*`")  # a literal $ in code is not math, for MathJax either
 
@@ -38,6 +40,7 @@ def rendered_page(browser, notebook, tmp_path_factory):
     page_file = tmp_path_factory.mktemp("rendered") / "autodiff_sin.html"
     page_file.write_text(html, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1100, "height": 1000})
+    page.add_init_script(MATHJAX_FONTS)
     page.route(
         "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
     )
@@ -46,7 +49,7 @@ def rendered_page(browser, notebook, tmp_path_factory):
     page.close()
 
 
-def test_every_math_expression_typesets_without_error(rendered_page, notebook):
+def test_every_math_expression_typesets_without_error(rendered_page, notebook, artifacts):
     typeset = rendered_page.evaluate("""() => new Promise(resolve => MathJax.Hub.Queue(() => resolve(
         MathJax.Hub.getAllJax().map(jax => ({
             tex: jax.originalText,
@@ -58,6 +61,9 @@ def test_every_math_expression_typesets_without_error(rendered_page, notebook):
         "MathJax split the $s differently"
     )
     assert [jax["tex"] for jax in typeset if jax["error"] or jax["undefined_macro"]] == []
+    # MathJax's own failures (a file it could not load) show as "[Math Processing Error]".
+    assert rendered_page.locator(".MathJax_Error").count() == 0
+    rendered_page.screenshot(path=artifacts / "rendered-view.png", full_page=True)
 
 
 def test_every_stored_output_is_shown(rendered_page, notebook):
