@@ -13,6 +13,7 @@ def test_fresh_run_has_no_error_or_stderr(fresh_run):
 
 def test_fresh_run_prints_the_committed_text(notebook, fresh_run):
     for committed, fresh in zip(code_cells(notebook.cells), code_cells(fresh_run.cells), strict=True):
+        assert fresh.execution_count == committed.execution_count, "run `make notebook`"
         assert text_outputs(fresh) == text_outputs(committed), (
             f"cell {committed.id} is stale: run `make notebook`"
         )
