@@ -31,8 +31,16 @@ def read_notebook():
     return nbformat.read(NOTEBOOK, as_version=4)
 
 
+def cell_index(cells, cell_id):
+    return next(i for i, cell in enumerate(cells) if cell.id == cell_id)
+
+
 def cell_by_id(cells, cell_id):
-    return next(cell for cell in cells if cell.id == cell_id)
+    return cells[cell_index(cells, cell_id)]
+
+
+def code_cells(cells):
+    return [cell for cell in cells if cell.cell_type == "code"]
 
 
 def with_parameters(cells, **values):

@@ -6,14 +6,14 @@ name the same packages and admit the exact versions pinned for pip.
 
 import re
 import sys
-from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+from notebook_tools import ROOT
+
 CONDA_TO_PIP = {"pytorch-cpu": "torch", "playwright-python": "playwright"}  # conda-forge names
 
 

@@ -1,10 +1,6 @@
 """A fresh re-execution reproduces the committed notebook: its text exactly, its plots within tolerance."""
 
-from notebook_tools import assert_same_plots, error_outputs, text_outputs
-
-
-def code_cells(cells):
-    return [cell for cell in cells if cell.cell_type == "code"]
+from notebook_tools import assert_same_plots, code_cells, error_outputs, text_outputs
 
 
 def test_fresh_run_has_no_error_or_stderr(fresh_run):

@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from notebook_tools import cell_by_id, normalized, shown_texts
+from notebook_tools import cell_index, normalized, shown_texts
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def run_with_shift_enter(page, notebook, index, count):
 
 
 def plot_image(page, notebook):
-    index = notebook.cells.index(cell_by_id(notebook.cells, "plot"))
+    index = cell_index(notebook.cells, "plot")
     return dom_cells(page).nth(index).locator(".jp-OutputArea-output img").get_attribute("src")
 
 
@@ -100,7 +100,7 @@ def test_learner_runs_every_cell_then_runs_all(browser, jupyterlab_url, notebook
     plotted = plot_image(page, notebook)
     for cell_id in ("backward", "plot"):
         count += 1
-        run_with_shift_enter(page, notebook, notebook.cells.index(cell_by_id(notebook.cells, cell_id)), count)
+        run_with_shift_enter(page, notebook, cell_index(notebook.cells, cell_id), count)
     assert plot_image(page, notebook) == plotted, "the plot changed after re-running the backward cell"
 
     # A fresh kernel, then Run → Run All Cells.

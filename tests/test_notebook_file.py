@@ -6,14 +6,10 @@ import re
 
 import nbformat
 
-from notebook_tools import NOTEBOOK, cell_by_id, png_outputs
+from notebook_tools import NOTEBOOK, cell_index, code_cells, png_outputs
 
 ALLOWED_MIME_TYPES = {"text/plain", "image/png"}  # GitHub strips HTML/JS; an untrusted copy must run nothing
 NBVAL_EXCLUSIONS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "PYTEST_VALIDATE_IGNORE_OUTPUT")
-
-
-def code_cells(notebook):
-    return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
 def test_is_valid_nbformat_4_with_a_python3_kernel(notebook):
@@ -23,7 +19,7 @@ def test_is_valid_nbformat_4_with_a_python3_kernel(notebook):
 
 
 def test_was_executed_top_to_bottom_in_a_fresh_kernel(notebook):
-    counts = [cell.execution_count for cell in code_cells(notebook)]
+    counts = [cell.execution_count for cell in code_cells(notebook.cells)]
     assert counts == list(range(1, len(counts) + 1)), "run `make notebook`"
 
 
@@ -32,7 +28,7 @@ def test_has_no_per_cell_timing_metadata(notebook):
 
 
 def test_has_no_error_or_stderr_output(notebook):
-    for cell in code_cells(notebook):
+    for cell in code_cells(notebook.cells):
         for out in cell.outputs:
             assert out.output_type in ("stream", "execute_result", "display_data"), (
                 f"{cell.id}: {out.output_type}"
@@ -42,7 +38,7 @@ def test_has_no_error_or_stderr_output(notebook):
 
 
 def test_outputs_are_only_text_and_png(notebook):
-    for cell in code_cells(notebook):
+    for cell in code_cells(notebook.cells):
         for out in cell.outputs:
             if out.output_type != "stream":
                 assert set(out.data) <= ALLOWED_MIME_TYPES, f"{cell.id}: {set(out.data)}"
@@ -83,15 +79,14 @@ def test_parameters_cell_holds_the_seed_grid(notebook):
 
 def test_derivative_is_never_written_as_cos_before_the_checks(notebook):
     # The exercise: compute df/dx without using cos; cos may appear only as a reference afterwards.
-    cells = notebook.cells
-    before_checks = cells[: cells.index(cell_by_id(cells, "check-cos"))]
-    for cell in before_checks:
-        assert cell.cell_type != "code" or "cos" not in cell.source, f"{cell.id} uses cos"
+    before_checks = notebook.cells[: cell_index(notebook.cells, "check-cos")]
+    for cell in code_cells(before_checks):
+        assert "cos" not in cell.source, f"{cell.id} uses cos"
 
 
 def test_at_most_two_cells_excluded_from_nbval_each_with_a_reason(notebook):
     excluded = []
-    for cell in code_cells(notebook):
+    for cell in code_cells(notebook.cells):
         lines = [line.strip() for line in cell.source.splitlines()]
         for k, line in enumerate(lines):
             if line.lstrip("# ") in NBVAL_EXCLUSIONS:
@@ -108,7 +103,7 @@ def test_at_most_two_cells_excluded_from_nbval_each_with_a_reason(notebook):
 
 
 def test_exercise_solutions_are_collapsed_and_run(notebook):
-    solutions = [cell for cell in code_cells(notebook) if cell.id.startswith("exercise-")]
+    solutions = [cell for cell in code_cells(notebook.cells) if cell.id.startswith("exercise-")]
     assert 3 <= len(solutions) <= 5
     for cell in solutions:
         assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, cell.id
@@ -118,7 +113,7 @@ def test_exercise_solutions_are_collapsed_and_run(notebook):
 def test_numbers_in_the_prose_are_numbers_the_code_prints(notebook):
     printed = " ".join(
         out.get("text", "") + out.get("data", {}).get("text/plain", "")
-        for cell in code_cells(notebook)
+        for cell in code_cells(notebook.cells)
         for out in cell.outputs
     )
     for cell in notebook.cells:

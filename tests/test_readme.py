@@ -2,11 +2,9 @@
 
 import base64
 import re
-from pathlib import Path
 
-from notebook_tools import cell_by_id, png_outputs
+from notebook_tools import ROOT, cell_by_id, png_outputs
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PLOT_IMAGE = "images/sin_and_derivative.png"  # written by `make notebook` from the cell with id "plot"
 
