@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from notebook_tools import cell_index, normalized, shown_texts
+from notebook_tools import cell_index, normalized, png_outputs, shown_texts
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,7 @@ def check_cell(page, index, cell, count):
     for text in shown_texts(cell):
         assert text in shown, f"cell {cell.id} shows:\n{shown[:2000]}\nnot:\n{text[:2000]}"
     images = dom.locator(".jp-OutputArea-output img")
-    plots = sum("image/png" in out.get("data", {}) for out in cell.outputs)
-    expect(images).to_have_count(plots)
+    expect(images).to_have_count(len(png_outputs(cell)))
     for image in images.all():
         loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
         assert loaded, f"cell {cell.id}: a plot did not load"
@@ -60,12 +59,15 @@ def check_every_code_cell(page, notebook):
         if cell.cell_type == "code":
             count += 1
             check_cell(page, index, cell, count)
-    return count
+
+
+def select_cell(page, index):
+    """Click the cell's prompt, as a learner does to select it."""
+    dom_cells(page).nth(index).locator(".jp-InputArea-prompt").click()
 
 
 def run_with_shift_enter(page, notebook, index, count):
-    """Select cell `index` by its prompt, as a learner clicks it, and press Shift+Enter."""
-    dom_cells(page).nth(index).locator(".jp-InputPrompt").click()
+    select_cell(page, index)
     page.keyboard.press("Shift+Enter")
     check_cell(page, index, notebook.cells[index], count)
 
@@ -90,7 +92,7 @@ def test_learner_runs_every_cell_then_runs_all(browser, jupyterlab_url, notebook
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             # A collapsed solution: the learner clicks "⋯" to see it, then runs it.
             dom_cells(page).nth(index).locator(".jp-Placeholder-content").click()
-            dom_cells(page).nth(index).locator(".jp-InputArea-prompt").click()
+            select_cell(page, index)
         page.keyboard.press("Shift+Enter")
         if cell.cell_type == "code":
             count += 1
