@@ -28,18 +28,18 @@ $(VENV)/installed: requirements.txt
 lab: $(VENV)/installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) $(NOTEBOOK)
 
-# Lint, then nbval re-runs the notebook in strict mode (every text output compared) and tests/ checks the rest.
+# Lint, then pytest: nbval re-runs the notebook in strict mode and tests/ checks the rest (pyproject.toml).
 test: lint $(CHECK_DEPS)
-	$(CHECK_PYTHON) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOK) tests
+	$(CHECK_PYTHON) -m pytest
 
-# ruff checks and formats the notebook's code cells, the tests and the scripts (settings: .ruff.toml).
+# ruff checks and formats the notebook's code cells, the tests and the tools (settings: pyproject.toml).
 lint: $(CHECK_DEPS)
 	$(CHECK_PYTHON) -m ruff check .
 	$(CHECK_PYTHON) -m ruff format --check .
 
 # Re-execute the notebook top to bottom in a fresh kernel and store its outputs.
-notebook: $(VENV)/installed
-	$(BIN)/python scripts/refresh_notebook.py
+notebook: $(CHECK_DEPS)
+	$(CHECK_PYTHON) -m tools.refresh_notebook $(NOTEBOOK_FLAGS)
 
 # Time Run All, the test suite and a fresh install; measure the footprint. Prints a table.
 bench: $(VENV)/installed

@@ -1,22 +1,21 @@
-"""Reading the notebook, comparing its outputs, and one long-lived kernel that runs its cells.
+"""Reading the notebook's outputs, comparing them, and one long-lived kernel that runs its cells.
 
 Starting a kernel and importing torch is most of the cost of a run, so the re-execution tests
-(fresh run, cells run twice, other parameters) share one kernel: each pass re-runs the cells
-in it, which is itself what a learner does in JupyterLab.
+(every cell twice, other parameters) share one kernel: each pass re-runs the cells in it, which is
+itself what a learner does in JupyterLab.
 """
 
 import base64
 import copy
+import inspect
 import json
 import math
-from pathlib import Path
 
 import nbformat
 from matplotlib.testing.compare import compare_images
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "autodiff_sin.ipynb"
+from tools import notebook
+from tools.notebook import png_outputs
 
 # The grids the notebook must also handle; each is a full re-run in the shared kernel.
 PARAMETER_SETS = {
@@ -27,16 +26,8 @@ PARAMETER_SETS = {
 }
 
 
-def read_notebook():
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
 def cell_index(cells, cell_id):
     return next(i for i, cell in enumerate(cells) if cell.id == cell_id)
-
-
-def cell_by_id(cells, cell_id):
-    return cells[cell_index(cells, cell_id)]
 
 
 def code_cells(cells):
@@ -93,10 +84,6 @@ def shown_texts(cell):
     return texts
 
 
-def png_outputs(cell):
-    return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
-
-
 def assert_same_plots(expected_cell, actual_cell, folder):
     """The cells' PNGs look the same, within matplotlib's own image-comparison tolerance."""
     expected, actual = png_outputs(expected_cell), png_outputs(actual_cell)
@@ -111,24 +98,22 @@ def assert_same_plots(expected_cell, actual_cell, folder):
 
 
 class NotebookKernel:
+    """One kernel, started as `make notebook` starts its own, that runs cells and answers probes."""
+
     def __init__(self, metadata):
         self._metadata = metadata
-        self._client = NotebookClient(
+        self._client = notebook.client(
             nbformat.v4.new_notebook(metadata=metadata),
-            kernel_name="python3",
             timeout=120,
             allow_errors=True,  # an error is recorded as an output, for the test to report
-            coalesce_streams=True,  # one stdout output per cell, however the kernel split it
-            record_timing=False,
             shutdown_kernel="immediate",  # a graceful shutdown costs a second and checks nothing
-            resources={"metadata": {"path": str(ROOT)}},
         )
         self._kernel = self._client.setup_kernel()
         self._kernel.__enter__()
 
-    def preload(self, code):
-        """Start running `code` without waiting for it: what the kernel then does overlaps other work."""
-        self._client.kc.execute(code, silent=True, store_history=False)
+    def start(self, probe):
+        """Start calling `probe` without waiting for it: what the kernel then does overlaps other work."""
+        self._client.kc.execute(self._call_source(probe, store=False), silent=True, store_history=False)
 
     def close(self):
         self._kernel.__exit__(None, None, None)
@@ -150,10 +135,21 @@ class NotebookKernel:
         self._client.nb = nbformat.v4.new_notebook(cells=cells, metadata=self._metadata)
         self._client.execute_cell(cells[index], index, store_history=store_history)
 
-    def evaluate(self, expression):
-        """The value of a JSON-able Python expression in the kernel's namespace."""
-        cell = nbformat.v4.new_code_cell(f"import json as _json\nprint(_json.dumps({expression}))")
+    def ask(self, probe):
+        """Call the function `probe` in the kernel, its arguments being the kernel's variables of the
+        same names, and return its JSON-able result."""
+        cell = nbformat.v4.new_code_cell(self._call_source(probe, store=True))
         self._execute([cell], 0, store_history=False)
         errors = error_outputs([cell])
-        assert not errors, f"evaluating {expression!r} failed: {errors}"
+        assert not errors, f"probe {probe.__name__} failed: {errors}"
         return json.loads("".join(out.text for out in cell.outputs if out.output_type == "stream"))
+
+    @staticmethod
+    def _call_source(probe, store):
+        """The probe's source, a call of it, and a `del` that leaves the kernel's namespace as it was."""
+        name = probe.__name__
+        arguments = ", ".join(f"{parameter}={parameter}" for parameter in inspect.signature(probe).parameters)
+        call = f"{name}({arguments})"
+        if store:
+            call = f"print(__import__('json').dumps({call}))"
+        return f"{inspect.getsource(probe)}\n{call}\ndel {name}\n"

@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from notebook_tools import ROOT
+from tools.notebook import ROOT
 
 CONDA_TO_PIP = {"pytorch-cpu": "torch", "playwright-python": "playwright"}  # conda-forge names
 

@@ -8,7 +8,7 @@ import check_jsonschema
 import yaml
 from click.testing import CliRunner
 
-from notebook_tools import ROOT
+from tools.notebook import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 

@@ -8,7 +8,7 @@ from notebook_tools import PARAMETER_SETS
 @pytest.fixture(params=["default", *PARAMETER_SETS])
 def numbers(request):
     if request.param == "default":
-        return request.getfixturevalue("fresh_run").numbers
+        return request.getfixturevalue("twice_run").numbers
     return request.getfixturevalue("parameter_runs")[request.param].numbers
 
 

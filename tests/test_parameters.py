@@ -2,7 +2,8 @@
 
 import pytest
 
-from notebook_tools import PARAMETER_SETS, cell_by_id, error_outputs, with_parameters
+from notebook_tools import PARAMETER_SETS, error_outputs, with_parameters
+from tools.notebook import cell_by_id
 
 
 @pytest.mark.parametrize("grid", PARAMETER_SETS)
@@ -18,7 +19,7 @@ def test_other_grid_passes_the_notebooks_own_checks(parameter_runs, grid):
         ({"dtype": "float16"}, "ValueError: dtype must be 'float32' or 'float64', not 'float16'"),
     ],
 )
-def test_bad_grid_is_refused_with_a_clear_message(kernel, notebook, fresh_run, values, message):
+def test_bad_grid_is_refused_with_a_clear_message(kernel, notebook, twice_run, values, message):
     steps = ["imports", "parameters", "injected-parameters", "build-x"]
     (cells,) = kernel.run([cell_by_id(with_parameters(notebook.cells, **values), step) for step in steps])
     errors = error_outputs(cells)

@@ -3,18 +3,15 @@
 import base64
 import re
 
-from notebook_tools import ROOT, cell_by_id, png_outputs
+from tools.notebook import PLOT_CELL_ID, README_IMAGE, ROOT, cell_by_id, png_outputs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PLOT_IMAGE = "images/sin_and_derivative.png"  # written by `make notebook` from the cell with id "plot"
 
 
 def test_readme_picture_is_the_notebooks_plot(notebook):
-    assert f"]({PLOT_IMAGE})" in README
-    (png,) = png_outputs(cell_by_id(notebook.cells, "plot"))
-    assert (ROOT / PLOT_IMAGE).read_bytes() == base64.b64decode(png), (
-        "run `make notebook` to refresh the picture"
-    )
+    assert f"]({README_IMAGE.relative_to(ROOT).as_posix()})" in README
+    (png,) = png_outputs(cell_by_id(notebook.cells, PLOT_CELL_ID))
+    assert README_IMAGE.read_bytes() == base64.b64decode(png), "run `make notebook` to refresh the picture"
 
 
 def test_quick_start_is_make_lab_then_make_test():

@@ -12,7 +12,8 @@ import jupyter_server_mathjax
 import pytest
 from nbconvert import HTMLExporter
 
-from notebook_tools import normalized, png_outputs, shown_texts
+from notebook_tools import normalized, shown_texts
+from tools.notebook import png_outputs
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from notebook_tools import cell_by_id
+from tools.notebook import cell_by_id
 
 SEED_PRINTOUT = Path(__file__).with_name("seed_printout.txt")
 PRINT_CELLS = ["print-x", "print-y", "print-grad"]  # the seed's eight print() calls, in its order

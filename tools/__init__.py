@@ -1,0 +1,1 @@
+"""Maintainers' code shared by `make notebook`, `make bench` and the tests."""
