@@ -10,6 +10,7 @@ import copy
 import inspect
 import json
 import math
+import re
 
 import nbformat
 from matplotlib.testing.compare import compare_images
@@ -82,6 +83,20 @@ def shown_texts(cell):
         elif out.output_type == "execute_result":
             texts.append(normalized(out.data["text/plain"]))
     return texts
+
+
+MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+CODE_SPAN = re.compile(r"`[^`]*`")  # a literal $ in code is not math, for MathJax either
+
+
+def markdown_math(notebook):
+    """Every TeX expression of the Markdown cells, in order, as its $...$ or $$...$$ delimits it."""
+    expressions = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for display, inline in MATH.findall(CODE_SPAN.sub("", cell.source)):
+                expressions.append(normalized(display or inline))
+    return expressions
 
 
 def assert_same_plots(expected_cell, actual_cell, folder):

@@ -5,14 +5,13 @@ Chromium with every non-local request refused. Its math is typeset by MathJax, a
 from the copy the jupyter-server-mathjax package ships, so no CDN is needed.
 """
 
-import re
 from pathlib import Path
 
 import jupyter_server_mathjax
 import pytest
 from nbconvert import HTMLExporter
 
-from notebook_tools import normalized, shown_texts
+from notebook_tools import markdown_math, normalized, shown_texts
 from tools.notebook import png_outputs
 
 pytestmark = pytest.mark.browser
@@ -20,18 +19,6 @@ pytestmark = pytest.mark.browser
 MATHJAX = Path(jupyter_server_mathjax.__file__).parent / "static" / "MathJax.js"
 # That copy ships the STIX web fonts only; with MathJax's default TeX fonts, a prime (f') fails to load.
 MATHJAX_FONTS = 'window.MathJax = {"HTML-CSS": {availableFonts: [], webFont: "STIX-Web", imageFont: null}};'
-MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
-CODE_SPAN = re.compile(r"`[^`]*`")  # a literal $ in code is not math, for MathJax either
-
-
-def markdown_math(notebook):
-    """Every TeX expression of the Markdown cells, in order, as its $...$ or $$...$$ delimits it."""
-    expressions = []
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            for display, inline in MATH.findall(CODE_SPAN.sub("", cell.source)):
-                expressions.append(normalized(display or inline))
-    return expressions
 
 
 @pytest.fixture(scope="module")
