@@ -1,5 +1,6 @@
 """Session fixtures: the committed notebook, read once, and one shared kernel that re-runs it."""
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
 import pytest
@@ -10,6 +11,9 @@ from probes import derivative_numbers, plotted_lines, preload
 from tools import notebook as notebook_file
 
 SHARED_KERNEL = pytest.StashKey[NotebookKernel]()
+PAPERMILL_RUN = pytest.StashKey[Future]()
+# The grid a learner's `papermill autodiff_sin.ipynb out.ipynb -p start -3.14159 ...` would pass.
+PAPERMILL_GRID = {"start": -3.14159, "stop": 3.14159, "step": 0.05, "dtype": "float64"}
 LOOSENED = pytest.StashKey[list]()  # numbers compared within float32's tolerance, to report at the end
 
 
@@ -39,19 +43,41 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 def pytest_collection_finish(session):
-    """Start the shared kernel as soon as a collected test needs it, not when the first one runs.
+    """Start the kernels that collected tests need as soon as they are known, not when the tests run.
 
-    It imports what the notebook needs while nbval runs the notebook in its own kernel on the other core.
+    The shared kernel imports what the notebook needs, and papermill runs the notebook in a thread,
+    while nbval runs it in its own kernel: their waits for kernels and imports overlap.
     """
-    if any("kernel" in getattr(item, "fixturenames", ()) for item in session.items):  # nbval cells have none
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    if "kernel" in needed:
         kernel = NotebookKernel(notebook_file.read().metadata)
         kernel.start(preload)
         session.config.stash[SHARED_KERNEL] = kernel
+    if "papermill_run" in needed:
+        executor = ThreadPoolExecutor(max_workers=1)
+        session.config.stash[PAPERMILL_RUN] = executor.submit(run_papermill)
+        executor.shutdown(wait=False)
+
+
+def run_papermill():
+    import papermill
+
+    return papermill.execute_notebook(
+        notebook_file.NOTEBOOK,
+        None,  # return the executed notebook, write no file
+        parameters=PAPERMILL_GRID,
+        kernel_name="python3",
+        cwd=notebook_file.ROOT,
+        progress_bar=False,
+        config=notebook_file.kernel_config(),
+    )
 
 
 def pytest_sessionfinish(session):
     if SHARED_KERNEL in session.config.stash:
         session.config.stash[SHARED_KERNEL].close()
+    if PAPERMILL_RUN in session.config.stash:
+        session.config.stash[PAPERMILL_RUN].cancel()
 
 
 class Run(NamedTuple):
@@ -104,6 +130,12 @@ def parameter_runs(kernel, notebook, twice_run):
         (cells,) = kernel.run(with_parameters(notebook.cells, **values))
         runs[name] = Run(cells, kernel.ask(derivative_numbers))
     return runs
+
+
+@pytest.fixture(scope="session")
+def papermill_run(request):
+    """The notebook as papermill executed it with PAPERMILL_GRID (a PapermillExecutionError if it failed)."""
+    return PAPERMILL_GRID, request.config.stash[PAPERMILL_RUN].result()
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,9 @@
 
 import math
 
-import nbformat
 import pytest
 
 from notebook_tools import PARAMETER_SETS, error_outputs, with_parameters
-from tools import notebook as notebook_file
 from tools.notebook import cell_by_id
 
 
@@ -30,23 +28,10 @@ def test_bad_grid_is_refused_with_a_clear_message(kernel, notebook, twice_run, v
     assert len(errors) == 1 and errors[0].startswith(f"build-x: {message}"), errors
 
 
-def test_papermill_runs_the_notebook_with_other_parameters(tmp_path):
+def test_papermill_runs_the_notebook_with_other_parameters(papermill_run):
     """papermill is the real client of the `parameters` tag: a learner's `papermill -p ...` must work."""
-    import papermill
-
-    executed = tmp_path / "executed.ipynb"
-    grid = {"start": -3.14159, "stop": 3.14159, "step": 0.05, "dtype": "float64"}
-    papermill.execute_notebook(
-        notebook_file.NOTEBOOK,
-        executed,
-        parameters=grid,
-        kernel_name="python3",
-        cwd=notebook_file.ROOT,
-        progress_bar=False,
-        config=notebook_file.kernel_config(),
-    )
-    cells = nbformat.read(executed, as_version=4).cells
-    assert error_outputs(cells) == []
-    (built,) = cell_by_id(cells, "build-x").outputs
+    grid, executed = papermill_run
+    assert error_outputs(executed.cells) == []
+    (built,) = cell_by_id(executed.cells, "build-x").outputs
     points = math.ceil((grid["stop"] - grid["start"]) / grid["step"])
-    assert built.data["text/plain"] == f"(torch.Size([{points}]), torch.float64, False)"
+    assert built.data["text/plain"] == f"(torch.Size([{points}]), torch.{grid['dtype']}, False)"
