@@ -6,14 +6,19 @@ from typing import NamedTuple
 import pytest
 
 from browser_tools import chromium_browser, jupyterlab_server
-from notebook_tools import PARAMETER_SETS, NotebookKernel, with_parameters
+from notebook_tools import (
+    PAPERMILL_GRID,
+    PARAMETER_SETS,
+    NotebookKernel,
+    probe_answer,
+    probe_cell,
+    with_parameters,
+)
 from probes import derivative_numbers, plotted_lines, preload
 from tools import notebook as notebook_file
 
 SHARED_KERNEL = pytest.StashKey[NotebookKernel]()
 PAPERMILL_RUN = pytest.StashKey[Future]()
-# The grid a learner's `papermill autodiff_sin.ipynb out.ipynb -p start -3.14159 ...` would pass.
-PAPERMILL_GRID = {"start": -3.14159, "stop": 3.14159, "step": 0.05, "dtype": "float64"}
 LOOSENED = pytest.StashKey[list]()  # numbers compared within float32's tolerance, to report at the end
 
 
@@ -60,10 +65,13 @@ def pytest_collection_finish(session):
 
 
 def run_papermill():
+    """The notebook through papermill with PAPERMILL_GRID, then the derivatives probe in the same kernel."""
     import papermill
 
-    return papermill.execute_notebook(
-        notebook_file.NOTEBOOK,
+    nb = notebook_file.read()
+    nb.cells.append(probe_cell(derivative_numbers))
+    executed = papermill.execute_notebook(
+        nb,
         None,  # return the executed notebook, write no file
         parameters=PAPERMILL_GRID,
         kernel_name="python3",
@@ -71,6 +79,8 @@ def run_papermill():
         progress_bar=False,
         config=notebook_file.kernel_config(),
     )
+    *cells, probe = executed.cells
+    return Run(cells, probe_answer(probe))
 
 
 def pytest_sessionfinish(session):
@@ -135,7 +145,7 @@ def parameter_runs(kernel, notebook, twice_run):
 @pytest.fixture(scope="session")
 def papermill_run(request):
     """The notebook as papermill executed it with PAPERMILL_GRID (a PapermillExecutionError if it failed)."""
-    return PAPERMILL_GRID, request.config.stash[PAPERMILL_RUN].result()
+    return request.config.stash[PAPERMILL_RUN].result()
 
 
 @pytest.fixture(scope="session")

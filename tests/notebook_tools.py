@@ -23,8 +23,9 @@ PARAMETER_SETS = {
     "range -2pi..2pi": {"start": -2 * math.pi, "stop": 2 * math.pi},
     "step 0.05": {"step": 0.05},
     "float64": {"dtype": "float64"},
-    "all three at once": {"start": -2 * math.pi, "stop": 2 * math.pi, "step": 0.05, "dtype": "float64"},
 }
+# All three at once, as a learner's `papermill autodiff_sin.ipynb out.ipynb -p start -3.14159 ...` would.
+PAPERMILL_GRID = {"start": -3.14159, "stop": 3.14159, "step": 0.05, "dtype": "float64"}
 
 
 def cell_index(cells, cell_id):
@@ -128,7 +129,7 @@ class NotebookKernel:
 
     def start(self, probe):
         """Start calling `probe` without waiting for it: what the kernel then does overlaps other work."""
-        self._client.kc.execute(self._call_source(probe, store=False), silent=True, store_history=False)
+        self._client.kc.execute(probe_source(probe, store=False), silent=True, store_history=False)
 
     def close(self):
         self._kernel.__exit__(None, None, None)
@@ -153,18 +154,27 @@ class NotebookKernel:
     def ask(self, probe):
         """Call the function `probe` in the kernel, its arguments being the kernel's variables of the
         same names, and return its JSON-able result."""
-        cell = nbformat.v4.new_code_cell(self._call_source(probe, store=True))
+        cell = probe_cell(probe)
         self._execute([cell], 0, store_history=False)
-        errors = error_outputs([cell])
-        assert not errors, f"probe {probe.__name__} failed: {errors}"
-        return json.loads("".join(out.text for out in cell.outputs if out.output_type == "stream"))
+        return probe_answer(cell)
 
-    @staticmethod
-    def _call_source(probe, store):
-        """The probe's source, a call of it, and a `del` that leaves the kernel's namespace as it was."""
-        name = probe.__name__
-        arguments = ", ".join(f"{parameter}={parameter}" for parameter in inspect.signature(probe).parameters)
-        call = f"{name}({arguments})"
-        if store:
-            call = f"print(__import__('json').dumps({call}))"
-        return f"{inspect.getsource(probe)}\n{call}\ndel {name}\n"
+
+def probe_source(probe, store):
+    """The probe's source, a call of it (printing its answer as JSON if `store`), and a `del` that leaves
+    the kernel's namespace as it was."""
+    name = probe.__name__
+    arguments = ", ".join(f"{parameter}={parameter}" for parameter in inspect.signature(probe).parameters)
+    call = f"{name}({arguments})"
+    if store:
+        call = f"print(__import__('json').dumps({call}))"
+    return f"{inspect.getsource(probe)}\n{call}\ndel {name}\n"
+
+
+def probe_cell(probe):
+    return nbformat.v4.new_code_cell(probe_source(probe, store=True), id=f"probe-{probe.__name__}")
+
+
+def probe_answer(cell):
+    errors = error_outputs([cell])
+    assert not errors, f"{cell.id} failed: {errors}"
+    return json.loads("".join(out.text for out in cell.outputs if out.output_type == "stream"))

@@ -5,10 +5,12 @@ import pytest
 from notebook_tools import PARAMETER_SETS
 
 
-@pytest.fixture(params=["default", *PARAMETER_SETS])
+@pytest.fixture(params=["default", *PARAMETER_SETS, "papermill, all three at once"])
 def numbers(request):
     if request.param == "default":
         return request.getfixturevalue("twice_run").numbers
+    if request.param.startswith("papermill"):
+        return request.getfixturevalue("papermill_run").numbers
     return request.getfixturevalue("parameter_runs")[request.param].numbers
 
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from notebook_tools import PARAMETER_SETS, error_outputs, with_parameters
+from notebook_tools import PAPERMILL_GRID, PARAMETER_SETS, error_outputs, with_parameters
 from tools.notebook import cell_by_id
 
 
@@ -30,8 +30,7 @@ def test_bad_grid_is_refused_with_a_clear_message(kernel, notebook, twice_run, v
 
 def test_papermill_runs_the_notebook_with_other_parameters(papermill_run):
     """papermill is the real client of the `parameters` tag: a learner's `papermill -p ...` must work."""
-    grid, executed = papermill_run
-    assert error_outputs(executed.cells) == []
-    (built,) = cell_by_id(executed.cells, "build-x").outputs
-    points = math.ceil((grid["stop"] - grid["start"]) / grid["step"])
-    assert built.data["text/plain"] == f"(torch.Size([{points}]), torch.{grid['dtype']}, False)"
+    assert error_outputs(papermill_run.cells) == []
+    (built,) = cell_by_id(papermill_run.cells, "build-x").outputs
+    points = math.ceil((PAPERMILL_GRID["stop"] - PAPERMILL_GRID["start"]) / PAPERMILL_GRID["step"])
+    assert built.data["text/plain"] == f"(torch.Size([{points}]), torch.{PAPERMILL_GRID['dtype']}, False)"
