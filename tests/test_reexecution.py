@@ -40,7 +40,7 @@ def test_outputs_match_the_committed_ones_within_float32s_tolerance(notebook, tw
             problems.append(f"{committed.id}: outputs {want} became {got}")
             continue
         for k, ((_, want_text), (_, got_text)) in enumerate(zip(want, got, strict=True)):
-            comparison = compare(want_text or "", got_text or "", f"{committed.id}, output {k}")
+            comparison = compare(want_text or "", got_text or "", committed.id, f", output {k}")
             problems += comparison.problems
             loosened += comparison.loosened
     assert problems == []
