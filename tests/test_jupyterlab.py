@@ -145,6 +145,13 @@ def test_restart_and_run_all_shows_the_committed_outputs(page, notebook, artifac
         panel.scrollTop = 0;
         return panel.scrollHeight;
     }""")
-    page.set_viewport_size({"width": 1280, "height": min(height + 200, 16_000)})
+    page.set_viewport_size({"width": 1280, "height": min(height + 200, 16_000)})  # Chromium's limit
     page.wait_for_timeout(500)  # let JupyterLab lay out the taller window
     page.screenshot(path=artifacts / "jupyterlab-run-all.png")
+    # And the end (the solutions, opened), which the first picture may not reach.
+    page.set_viewport_size({"width": 1280, "height": 4000})
+    page.wait_for_timeout(500)
+    summary = cell_index(notebook.cells, "summary-md")
+    dom_cells(page).nth(summary).evaluate("cell => cell.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=artifacts / "jupyterlab-run-all-end.png")
