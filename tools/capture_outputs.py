@@ -1,13 +1,15 @@
 """Run a notebook's code cells in plain Python, IPython-style, and print their text outputs as JSON.
 
     python -m tools.capture_outputs autodiff_sin.ipynb > outputs.json
+    python -m tools.capture_outputs --fixture x86.json arm.json > tests/fixtures/aarch64-outputs.json
 
 No Jupyter kernel is needed, only torch and matplotlib (and IPython, which the notebook imports), so it
 runs where a kernel cannot: under qemu-user emulation of another CPU (CONTRIBUTING.md, "Another CPU's
 outputs"). All cells run in order in one namespace; each cell's outputs are listed as a kernel would
 store them: its stdout, the text of its last expression's value (unless the cell ends in `;`), and the
 text/plain of each figure it left open. The result: {"platform": ..., "cells": {cell id: [texts]}}.
-This is how tests/fixtures/aarch64-outputs.json was made.
+With --fixture, two such captures (the reference platform's, then aarch64's) become the test fixture:
+the cells that print differently, both ways.
 """
 
 import ast
@@ -19,6 +21,7 @@ import os
 import platform
 import sys
 import tokenize
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -94,7 +97,38 @@ def capture(notebook):
     }
 
 
-if __name__ == "__main__":
-    with open(sys.argv[1], encoding="utf-8") as file:
-        json.dump(capture(json.load(file)), sys.stdout, indent=1, ensure_ascii=False)
+def fixture(reference, aarch64):
+    differ = [
+        cell_id for cell_id, outputs in reference["cells"].items() if aarch64["cells"][cell_id] != outputs
+    ]
+    return {
+        "about": (
+            "The printouts of autodiff_sin.ipynb's code cells on the reference platform and on aarch64 "
+            "(qemu-user emulation, NEON kernel: ATEN_CPU_CAPABILITY=default), each captured with "
+            f"tools/capture_outputs.py. Only the {len(differ)} cells that print differently are kept; the "
+            f"other {len(reference['cells']) - len(differ)} printed the same on both. "
+            "See CONTRIBUTING.md, 'The reference platform, and another CPU's outputs'."
+        ),
+        **{
+            name: {
+                "platform": run["platform"],
+                "cells": {cell_id: run["cells"][cell_id] for cell_id in differ},
+            }
+            for name, run in (("reference", reference), ("aarch64", aarch64))
+        },
+    }
+
+
+def main(arguments):
+    if arguments[0] == "--fixture":
+        reference, aarch64 = (json.loads(Path(path).read_text(encoding="utf-8")) for path in arguments[1:3])
+        result = fixture(reference, aarch64)
+    else:
+        with open(arguments[0], encoding="utf-8") as file:
+            result = capture(json.load(file))
+    json.dump(result, sys.stdout, indent=1, ensure_ascii=False)
     print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
