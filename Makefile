@@ -1,46 +1,126 @@
-# The two commands of the README: `make lab` and `make test`.
+# The README's two commands, `make lab` and `make test`, and the maintainers' targets (CONTRIBUTING.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NOTEBOOK := autodiff_sin.ipynb
 
-# PyTorch's CPU-only wheel index: without it pip on Linux takes the CUDA build (several GB).
-# CI machines cannot reach it and set TORCH_INDEX= (empty) to skip a minute of retries.
-TORCH_INDEX ?= --extra-index-url https://download.pytorch.org/whl/cpu
+# The installer, bootstrapped into .venv by the venv's own pip, so learners need only Python and make.
+# `make setup INSTALLER=pip` installs the same locked set with pip alone (slower; see TORCH_INDEX).
+INSTALLER ?= uv
+UV_VERSION := 0.13.9
+
+# Where torch comes from on Linux, where PyPI's torch is the multi-GB CUDA build:
+# - uv: TORCH_BACKEND=cpu (uv's --torch-backend) takes torch alone from PyTorch's CPU wheel index.
+# - pip: TORCH_INDEX='--extra-index-url URL-of-PyTorch's-CPU-wheel-index' does the same.
+# Where that index cannot be reached and pip's configuration names a CPU wheel (CI here), set
+# TORCH_BACKEND= (empty). On macOS PyPI's torch is already the CPU (and MPS) build.
+TORCH_BACKEND ?= cpu
+TORCH_INDEX ?=
+
+# The Python that runs the checks: the venv's, or the active environment's with CHECK_PYTHON=python
+# (the conda route, where no .venv is built). Only the venv's needs the venv built first.
+CHECK_PYTHON ?= $(BIN)/python
+ifeq ($(CHECK_PYTHON),$(BIN)/python)
+SETUP_DEPS := $(VENV)/installed
+DEV_DEPS := $(VENV)/installed-dev
+endif
+
+# uv does not read pip's configuration: pass on the wheel folders and indexes it names (none when
+# unset), with pip's rule that every index is searched for the best version. Read through the venv's pip.
+pip_config = $(shell $(BIN)/python -m pip config list 2>/dev/null | sed -n "s/^[^=]*\.$(1)='\(.*\)'$$/\1/p" \
+	| tr ' ' '\n' | awk 'NF && !seen[$$0]++')
+PIP_SOURCES = $(addprefix --find-links=,$(call pip_config,find-links)) \
+	$(addprefix --index-url=,$(call pip_config,index-url)) \
+	$(addprefix --extra-index-url=,$(call pip_config,extra-index-url)) \
+	$(if $(call pip_config,extra-index-url),--index-strategy=unsafe-best-match)
+UV_PIP = $(BIN)/uv pip install --python $(BIN)/python $(PIP_SOURCES) \
+	$(if $(TORCH_BACKEND),--torch-backend=$(TORCH_BACKEND))
+UV_INSTALL = $(UV_PIP) --quiet
+PIP_INSTALL = $(BIN)/python -m pip install --quiet $(TORCH_INDEX)
+INSTALL = $(if $(filter pip,$(INSTALLER)),$(PIP_INSTALL),$(UV_INSTALL))
+
+# uv writes no bytecode by default. Where Python may not write it either (PYTHONDONTWRITEBYTECODE=1)
+# every kernel would then start seconds slower, so the learner's install writes the bytecode of what
+# a kernel and JupyterLab load, by importing it (two processes, one per core). Compiling all of
+# site-packages (uv's --compile-bytecode; pip always does) takes longer than the rest of the install
+# and 150 MB; `make test` does it, for the suite's many kernels.
+WARM_KERNEL := import torch, matplotlib.pyplot, matplotlib_inline.backend_inline, ipykernel.kernelapp
+WARM_SERVER := import jupyterlab.labapp
+WARM_BYTECODE = PYTHONDONTWRITEBYTECODE= $(BIN)/python -c '$(WARM_SERVER)' & server=$$!; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -c '$(WARM_KERNEL)' && wait $$server
 
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The Python that runs the checks: the venv's, or the active environment's with CHECK_PYTHON=python
-# (the conda route). Only the venv's needs the venv built first.
-CHECK_PYTHON ?= $(BIN)/python
-CHECK_DEPS := $(if $(filter $(BIN)/python,$(CHECK_PYTHON)),$(VENV)/installed)
+.PHONY: setup lab test lint notebook-file notebook bench lock
 
-.PHONY: lab test lint notebook bench
+# The venv and, unless INSTALLER=pip, uv inside it (pinned; bootstrapped by the venv's own pip).
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed (the pinned matplotlib and ipykernel need it), this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
 
-# The stamp is newer than requirements.txt once the venv holds exactly those pins.
-$(VENV)/installed: requirements.txt
-	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet $(TORCH_INDEX) -r requirements.txt
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+# The learner's .venv: requirements.txt, every dependency held to requirements.lock.txt.
+# The stamp is newer than the files once the venv holds exactly those pins. Before installing with uv,
+# its plan is checked: a CUDA build of torch (nvidia-* packages, several GB) is refused, not downloaded.
+$(VENV)/installed: requirements.txt requirements.lock.txt | $(BIN)/python $(if $(filter pip,$(INSTALLER)),,$(BIN)/uv)
+ifeq ($(INSTALLER),pip)
+	@if [ "$$(uname -s)" = Linux ] && [ -n "$(TORCH_BACKEND)" ] && [ -z "$(TORCH_INDEX)" ]; then \
+	  echo "INSTALLER=pip on Linux would download the CUDA build of torch (several GB): pass" \
+	       "TORCH_INDEX='--extra-index-url URL' with PyTorch's CPU wheel index, or TORCH_BACKEND= if" \
+	       "pip's configuration already names a CPU torch wheel." >&2; exit 1; fi
+else
+	@$(UV_PIP) --dry-run -r requirements.txt -c requirements.lock.txt >$(VENV)/plan.txt 2>&1 || { cat $(VENV)/plan.txt; exit 1; }
+	@if grep -i ' nvidia-' $(VENV)/plan.txt >/dev/null; then echo "refused: this would install the CUDA build of" \
+	  "torch; on Linux keep TORCH_BACKEND=cpu, or name a CPU torch wheel in pip's configuration" >&2; exit 1; fi
+endif
+	$(INSTALL) -r requirements.txt -c requirements.lock.txt
+	$(if $(filter pip,$(INSTALLER)),,$(WARM_BYTECODE))
 	touch $@
 
-lab: $(VENV)/installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(NOTEBOOK)
+# What the tests, lint and benchmark add, held to requirements-dev.lock.txt (which holds the learner's
+# packages at the same versions).
+$(VENV)/installed-dev: $(VENV)/installed requirements-dev.txt requirements-dev.lock.txt
+	$(INSTALL) $(if $(filter pip,$(INSTALLER)),,--compile-bytecode) -r requirements-dev.txt -c requirements-dev.lock.txt
+	touch $@
 
-# Lint, then nbval re-runs the notebook in strict mode (every text output compared) and tests/ checks the rest.
-test: lint $(CHECK_DEPS)
-	$(CHECK_PYTHON) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg $(NOTEBOOK) tests
+setup: $(SETUP_DEPS)
 
-# ruff checks and formats the notebook's code cells, the tests and the scripts (settings: .ruff.toml).
-lint: $(CHECK_DEPS)
+# Opens the notebook itself (not the file browser); JupyterLab prints the same URL to open by hand.
+lab: setup
+	$(CHECK_PYTHON) -m jupyter lab $(ROOT_FLAG) --LabApp.default_url=/lab/tree/$(NOTEBOOK)
+
+# Lint, then pytest: nbval strict on the notebook and tests/ (every option is in pyproject.toml).
+test: lint $(DEV_DEPS)
+	$(CHECK_PYTHON) -m pytest
+
+# ruff checks and formats the notebook's code cells, the tests and the scripts (settings: pyproject.toml).
+lint: $(DEV_DEPS)
 	$(CHECK_PYTHON) -m ruff check .
 	$(CHECK_PYTHON) -m ruff format --check .
 
-# Re-execute the notebook top to bottom in a fresh kernel and store its outputs.
-notebook: $(VENV)/installed
-	$(BIN)/python scripts/refresh_notebook.py
+# The committed notebook's own checks, without running it (the pre-commit hook).
+notebook-file: $(DEV_DEPS)
+	$(CHECK_PYTHON) -m pytest -q -p no:cacheprovider tests/test_notebook_file.py
 
-# Time Run All, the test suite and a fresh install; measure the footprint. Prints a table.
-bench: $(VENV)/installed
-	TORCH_INDEX="$(TORCH_INDEX)" $(BIN)/python bench/bench.py
+# Re-execute the notebook top to bottom in a fresh kernel and store its outputs.
+notebook: $(DEV_DEPS)
+	$(CHECK_PYTHON) scripts/refresh_notebook.py
+
+# Setup time, size and import time of the uv and pip routes side by side, Run All and the test suite.
+# Prints a table and writes it to bench/results.md.
+bench: $(DEV_DEPS)
+	TORCH_BACKEND="$(TORCH_BACKEND)" TORCH_INDEX="$(TORCH_INDEX)" $(CHECK_PYTHON) bench/bench.py
+
+# Resolve every transitive package of both sets for every platform and Python >= 3.11 (uv's universal
+# mode: platform-only packages carry their markers), the dev lock within the learner's. Pins that
+# still fit are kept; `make lock LOCK_UPGRADE=--upgrade` moves everything to the newest. torch itself
+# is left out: requirements.txt pins its version and TORCH_BACKEND picks its build; its CUDA runtime,
+# which the CPU build does not use, is kept out by lock-overrides.txt.
+LOCK = UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+	$(PIP_SOURCES) --override lock-overrides.txt --no-emit-package torch --custom-compile-command 'make lock'
+lock: $(BIN)/uv
+	$(LOCK) $(LOCK_UPGRADE) requirements.txt -o requirements.lock.txt
+	$(LOCK) $(LOCK_UPGRADE) requirements-dev.txt -c requirements.lock.txt -o requirements-dev.lock.txt
