@@ -10,11 +10,12 @@ INSTALLER ?= uv
 UV_VERSION := 0.13.9
 
 # Where torch comes from on Linux, where PyPI's torch is the multi-GB CUDA build:
-# - uv: TORCH_BACKEND=cpu (uv's --torch-backend) takes torch alone from PyTorch's CPU wheel index.
+# - uv: TORCH_BACKEND=cpu (uv's --torch-backend, the default on Linux) takes torch alone from
+#   PyTorch's CPU wheel index.
 # - pip: TORCH_INDEX='--extra-index-url URL-of-PyTorch's-CPU-wheel-index' does the same.
 # Where that index cannot be reached and pip's configuration names a CPU wheel (CI here), set
 # TORCH_BACKEND= (empty). On macOS PyPI's torch is already the CPU (and MPS) build.
-TORCH_BACKEND ?= cpu
+TORCH_BACKEND ?= $(if $(filter Linux,$(shell uname -s)),cpu)
 TORCH_INDEX ?=
 
 # The Python that runs the checks: the venv's, or the active environment's with CHECK_PYTHON=python
@@ -52,7 +53,7 @@ WARM_BYTECODE = PYTHONDONTWRITEBYTECODE= $(BIN)/python -c '$(WARM_SERVER)' & ser
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test lint notebook-file notebook bench lock
+.PHONY: setup lab test tools lint notebook-file notebook bench lock
 
 # The venv and, unless INSTALLER=pip, uv inside it (pinned; bootstrapped by the venv's own pip).
 $(BIN)/python:
@@ -95,6 +96,15 @@ lab: setup
 # Lint, then pytest: nbval strict on the notebook and tests/ (every option is in pyproject.toml).
 test: lint $(DEV_DEPS)
 	$(CHECK_PYTHON) -m pytest
+
+# The conda route's tools (CHECK_PYTHON=python, in the activated environment): requirements-dev.txt's
+# own pins through pip, with every package conda installed held at its version, so pip neither
+# replaces conda's torch nor mixes in other builds of its packages (a conflict fails loudly).
+tools:
+	$(CHECK_PYTHON) -m pip list --format=freeze > .conda-freeze.txt
+	grep -v '^-r' requirements-dev.txt > .dev-tools.txt
+	$(CHECK_PYTHON) -m pip install --quiet -r .dev-tools.txt -c .conda-freeze.txt
+	rm -f .conda-freeze.txt .dev-tools.txt
 
 # ruff checks and formats the notebook's code cells, the tests and the scripts (settings: pyproject.toml).
 lint: $(DEV_DEPS)
