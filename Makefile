@@ -44,7 +44,7 @@ INSTALL = $(if $(filter pip,$(INSTALLER)),$(PIP_INSTALL),$(UV_INSTALL))
 # every kernel would then start seconds slower, so the learner's install writes the bytecode of what
 # a kernel and JupyterLab load, by importing it (two processes, one per core). Compiling all of
 # site-packages (uv's --compile-bytecode; pip always does) takes longer than the rest of the install
-# and 150 MB; `make test` does it, for the suite's many kernels.
+# and 150 MB more; `make test` does it, for the suite's many kernels.
 WARM_KERNEL := import torch, matplotlib.pyplot, matplotlib_inline.backend_inline, ipykernel.kernelapp
 WARM_SERVER := import jupyterlab.labapp
 WARM_BYTECODE = PYTHONDONTWRITEBYTECODE= $(BIN)/python -c '$(WARM_SERVER)' & server=$$!; \
@@ -83,8 +83,11 @@ endif
 
 # What the tests, lint and benchmark add, held to requirements-dev.lock.txt (which holds the learner's
 # packages at the same versions).
+# All of site-packages is compiled to bytecode (pip did its part already): the suite starts many kernels
+# and each loads the parts of PyTorch that Run All loads on first use (sympy, torch._dynamo).
 $(VENV)/installed-dev: $(VENV)/installed requirements-dev.txt requirements-dev.lock.txt
-	$(INSTALL) $(if $(filter pip,$(INSTALLER)),,--compile-bytecode) -r requirements-dev.txt -c requirements-dev.lock.txt
+	$(INSTALL) -r requirements-dev.txt -c requirements-dev.lock.txt
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
 	touch $@
 
 setup: $(SETUP_DEPS)
