@@ -29,7 +29,7 @@ endif
 # uv does not read pip's configuration: pass on the wheel folders and indexes it names (none when
 # unset), with pip's rule that every index is searched for the best version. Read through the venv's pip.
 pip_config = $(shell $(BIN)/python -m pip config list 2>/dev/null | sed -n "s/^[^=]*\.$(1)='\(.*\)'$$/\1/p" \
-	| tr ' ' '\n' | awk 'NF && !seen[$$0]++')
+	| sed 's/\\n/ /g' | tr ' ' '\n' | awk 'NF && !seen[$$0]++')
 PIP_SOURCES = $(addprefix --find-links=,$(call pip_config,find-links)) \
 	$(addprefix --index-url=,$(call pip_config,index-url)) \
 	$(addprefix --extra-index-url=,$(call pip_config,extra-index-url)) \
