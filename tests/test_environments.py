@@ -111,7 +111,7 @@ def test_dev_lock_holds_the_learners_packages_at_the_same_versions():
     # (under the same marker, or under none where the tools need it everywhere).
     dev = {(name, version, str(marker)) for name, version, marker in lock_entries(DEV_LOCK)}
     missing = [
-        f"{name}=={version} ; {marker}"
+        f"{name}=={version}" + (f" ; {marker}" if marker else "")
         for name, version, marker in lock_entries(LEARNER_LOCK)
         if (name, version, str(marker)) not in dev and (name, version, "None") not in dev
     ]
