@@ -27,13 +27,14 @@ DEV_DEPS := $(VENV)/installed-dev
 endif
 
 # uv does not read pip's configuration: pass on the wheel folders and indexes it names (none when
-# unset), with pip's rule that every index is searched for the best version. Read through the venv's pip.
-pip_config = $(shell $(BIN)/python -m pip config list 2>/dev/null | sed -n "s/^[^=]*\.$(1)='\(.*\)'$$/\1/p" \
-	| sed 's/\\n/ /g' | tr ' ' '\n' | awk 'NF && !seen[$$0]++')
-PIP_SOURCES = $(addprefix --find-links=,$(call pip_config,find-links)) \
-	$(addprefix --index-url=,$(call pip_config,index-url)) \
-	$(addprefix --extra-index-url=,$(call pip_config,extra-index-url)) \
-	$(if $(call pip_config,extra-index-url),--index-strategy=unsafe-best-match)
+# unset), with pip's rule that every index is searched for the best version. Read through the venv's
+# pip, once per make run (the first use sets PIP_SOURCES to its value).
+PIP_SOURCES = $(eval PIP_SOURCES := $(call with_strategy,$(PIP_FLAGS_NOW)))$(PIP_SOURCES)
+with_strategy = $(1) $(if $(findstring --extra-index-url=,$(1)),--index-strategy=unsafe-best-match)
+PIP_FLAGS_NOW = $(shell config=$$($(BIN)/python -m pip config list 2>/dev/null | sed 's/\\n/ /g'); \
+	for key in find-links index-url extra-index-url; do printf '%s\n' "$$config" \
+	| sed -n "s/^[^=]*\.$$key='\(.*\)'$$/\1/p" | tr ' ' '\n' | awk -v key=$$key 'NF && !seen[$$0]++ { print "--" key "=" $$0 }'; \
+	done)
 UV_PIP = $(BIN)/uv pip install --python $(BIN)/python $(PIP_SOURCES) \
 	$(if $(TORCH_BACKEND),--torch-backend=$(TORCH_BACKEND))
 UV_INSTALL = $(UV_PIP) --quiet
