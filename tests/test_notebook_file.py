@@ -6,7 +6,7 @@ import re
 import nbformat
 
 from notebook_tools import cell_index, code_cells
-from tools.notebook import NOTEBOOK, cell_by_id, png_outputs
+from tools.notebook import NOTEBOOK, NOTEBOOK_BUDGET_BYTES, PNG_BUDGET_BYTES, cell_by_id, png_outputs
 
 ALLOWED_MIME_TYPES = {"text/plain", "image/png"}  # GitHub strips HTML/JS; an untrusted copy must run nothing
 NBVAL_MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION", "NBVAL_CHECK_OUTPUT")
@@ -47,15 +47,14 @@ def test_shows_at_least_one_plot(notebook):
     assert any(png_outputs(cell) for cell in notebook.cells)
 
 
-def test_is_at_most_300_kb():
-    assert NOTEBOOK.stat().st_size <= 300_000
+def test_fits_its_size_budget():
+    assert NOTEBOOK.stat().st_size <= NOTEBOOK_BUDGET_BYTES
 
 
-def test_each_plot_is_at_most_80_kb(notebook):
-    # Plots are drawn at twice the pixel density; 64 colours keep four of them well within 300 KB.
+def test_each_plot_fits_its_size_budget(notebook):
     for cell in notebook.cells:
         for png in png_outputs(cell):
-            assert len(base64.b64decode(png)) <= 80_000, f"the plot of {cell.id} is over 80 KB"
+            assert len(base64.b64decode(png)) <= PNG_BUDGET_BYTES, f"the plot of {cell.id} is over budget"
 
 
 def test_never_more_than_two_code_cells_without_explanation(notebook):

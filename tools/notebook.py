@@ -22,6 +22,11 @@ NOTEBOOK = ROOT / "autodiff_sin.ipynb"
 PLOT_CELL_ID = "plot"  # the cell whose figure the README shows
 README_IMAGE = ROOT / "images" / "sin_and_derivative.png"
 
+# What GitHub and learners download: the whole notebook, and each plot in it (drawn at twice the pixel
+# density, in 64 colours, a line plot takes about 25 KB).
+NOTEBOOK_BUDGET_BYTES = 300_000
+PNG_BUDGET_BYTES = 80_000
+
 # The committed outputs are those of this platform. Float32 results depend on the CPU's vector
 # kernel (on ARM, torch.arange(0, 10, 0.1) differs from x86-64 by one ulp at 17 points), so only
 # here are the printed numbers compared digit for digit.
