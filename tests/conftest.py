@@ -14,6 +14,7 @@ from notebook_tools import (
     probe_cell,
     with_parameters,
 )
+from printed_numbers import ROUNDING_CELLS
 from probes import derivative_numbers, plotted_lines, preload
 from tools import notebook as notebook_file
 
@@ -45,6 +46,9 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.section("numbers that differ from the reference platform's, within tolerance")
         for line in loosened:
             terminalreporter.write_line(line)
+        terminalreporter.write_line("compared by order of magnitude only, and why:")
+        for cell_id, reason in ROUNDING_CELLS.items():
+            terminalreporter.write_line(f"  {cell_id}: {reason}")
 
 
 def pytest_collection_finish(session):
