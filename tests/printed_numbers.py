@@ -92,3 +92,18 @@ def compare(expected, actual, cell_id, where=""):
         elif kind == "number" and a != b:
             (loosened if numbers_agree(a, b, rounding_cell) else problems).append(f"{where}: {a} -> {b}")
     return Comparison(problems, loosened)
+
+
+def compare_cells(expected, actual):
+    """Compare {cell id: [output texts]} printouts cell by cell, output by output."""
+    problems, loosened = [], []
+    for cell_id, want in expected.items():
+        got = actual[cell_id]
+        if len(got) != len(want):
+            problems.append(f"{cell_id}: {len(want)} outputs became {len(got)}: {got}")
+            continue
+        for k, (want_text, got_text) in enumerate(zip(want, got, strict=True)):
+            comparison = compare(want_text, got_text, cell_id, f", output {k}")
+            problems += comparison.problems
+            loosened += comparison.loosened
+    return Comparison(problems, loosened)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from printed_numbers import FLOAT32_ATOL, compare
+from printed_numbers import FLOAT32_ATOL, compare_cells
 
 FIXTURE = json.loads(
     (Path(__file__).parent / "fixtures" / "aarch64-outputs.json").read_text(encoding="utf-8")
@@ -20,13 +20,7 @@ NUMPY_BLOCK = re.compile(r"(x\.grad\.numpy\(\) =\n\[)(.*?)(\])", re.S)
 
 
 def problems_and_loosened(aarch64_cells):
-    problems, loosened = [], []
-    for cell_id, reference_outputs in FIXTURE["reference"]["cells"].items():
-        for k, (want, got) in enumerate(zip(reference_outputs, aarch64_cells[cell_id], strict=True)):
-            comparison = compare(want, got, cell_id, f", output {k}")
-            problems += comparison.problems
-            loosened += comparison.loosened
-    return problems, loosened
+    return compare_cells(FIXTURE["reference"]["cells"], aarch64_cells)
 
 
 @pytest.fixture
