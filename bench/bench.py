@@ -41,7 +41,7 @@ SETUP_FILES = [
 IMPORT = "import torch, matplotlib.pyplot"  # what a kernel loads before the tutorial's first output
 
 # The floor of Run All: a fresh kernel that only imports what the tutorial needs.
-FLOOR_CELLS = ["import torch, matplotlib.pyplot"]
+FLOOR_CELLS = [IMPORT]
 
 # The program the project grew from (the blog post's code), as six cells.
 SEED_CELLS = [
