@@ -1,18 +1,16 @@
-"""What learners and maintainers wait for, against its floor (`make bench`). Prints Markdown tables
-and writes them to bench/results.md.
+"""`make bench`: each figure a goal of this project is stated in, measured against its baseline side by
+side in one run (the machines are noisy, so only ratios from one run are compared). Prints a table and
+writes it to bench/results.md.
 
-Every timed command runs `--repeats` times (the installs `--install-repeats` times), interleaved with
-the others it is compared with, and the tables show medians and the ratios of medians from this one
-run: the machines are noisy, so only figures measured side by side are compared.
-
-The installs: a learner's first `make setup` (uv), the same with `INSTALLER=pip`, and a plain
-`pip install -r requirements.txt` into a fresh venv, each in a scratch copy with empty package caches
-(as on a learner's machine: every wheel is fetched), torch from where `make` would take it.
+- the first `make setup`, from empty package caches, against a plain `pip install -r requirements.txt`
+  into a fresh venv;
+- Run All of the notebook in a fresh kernel against its floor: a kernel that imports torch and
+  Matplotlib and loads what PyTorch loads on first use of the features taught (sympy through
+  `backward(gradient=...)`, torch._dynamo through `vmap`);
+- `make test`'s pytest, the browser included, against one `jupyter execute` of the notebook.
 """
 
 import argparse
-import base64
-import importlib.util
 import os
 import platform
 import shutil
@@ -26,59 +24,33 @@ from pathlib import Path
 
 import nbformat
 
-from tools import notebook as notebook_file
-from tools.notebook import NOTEBOOK, ROOT
+from tools import notebook as nbfile
 
-RESULTS = ROOT / "bench" / "results.md"
-SETUP_FILES = [
-    "Makefile",
-    "requirements.txt",
-    "requirements-dev.txt",
-    "requirements.lock.txt",
-    "requirements-dev.lock.txt",
-    "lock-overrides.txt",
-]
-IMPORT = "import torch, matplotlib.pyplot"  # what a kernel loads before the tutorial's first output
-
-# The floor of Run All: a fresh kernel that only imports what the tutorial needs.
-FLOOR_CELLS = [IMPORT]
-
-# The program the project grew from (the blog post's code), as six cells.
-SEED_CELLS = [
-    "import torch\nimport matplotlib.pyplot as plt",
-    "x = torch.arange(0, 10, 0.1)\nx.requires_grad_(True)",
-    "y = torch.sin(x)",
-    "y.sum().backward()",
-    'print(f"x = \\n {x}")\nprint(f"x.detach() = \\n {x.detach()}")\n'
-    'print(f"x.detach().numpy() = \\n {x.detach().numpy()}")\nprint("\\n", "\\n")\n'
-    'print(f"y = \\n {y}")\nprint(f"y.detach() = \\n {y.detach()}")\n'
-    'print(f"y.detach().numpy() = \\n {y.detach().numpy()}")\nprint("\\n", "\\n")\n'
-    'print(f"x.grad = \\n {x.grad}")\nprint(f"x.grad.numpy() = \\n {x.grad.numpy()}")',
-    "plt.plot(x.detach().numpy(), y.detach().numpy(), label='sin(x)', color='blue')\n"
-    "plt.plot(x.detach().numpy(), x.grad.numpy(), label='cos(x)', color='red')\n"
-    "plt.xlabel('x')\nplt.ylabel('y')\nplt.legend()\nplt.show()",
-]
+RESULTS = nbfile.ROOT / "bench" / "results.md"
+FLOOR = """import torch, matplotlib.pyplot
+t = torch.zeros(1, requires_grad=True)
+torch.sin(t).backward(gradient=torch.ones_like(t))
+torch.func.vmap(torch.func.grad(torch.sin))(t.detach())"""
+SETUPS = {
+    "make setup": ["make", "-s", "setup"],
+    "plain pip": ["sh", "-c", "python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt"],
+}
 
 
-def notebook_of(cells):
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+def timed(command, cwd=nbfile.ROOT, env=None):
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def run_all(nb):
-    """A fresh kernel executes every cell, as Run All after a restart does; returns seconds."""
     started = time.perf_counter()
-    notebook_file.client(nb, shutdown_kernel="immediate").execute()
+    nbfile.client(nb, shutdown_kernel="immediate").execute()
     return time.perf_counter() - started
 
 
-def run_command(command, **kwargs):
-    started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - started
-
-
-def interleaved_medians(tasks, repeats):
-    """Run each task `repeats` times, round-robin, and return the median seconds of each."""
+def medians(tasks, repeats):
+    """Each task `repeats` times, round-robin, so that the machine's moods fall on all alike."""
     times = {name: [] for name in tasks}
     for _ in range(repeats):
         for name, task in tasks.items():
@@ -86,222 +58,60 @@ def interleaved_medians(tasks, repeats):
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def seconds(value):
-    return f"{value:.2f} s"
+def fresh_setup(command, scratch):
+    """A setup route in a new copy of the files it reads, with empty caches: (seconds, .venv in MB)."""
+    copy = Path(tempfile.mkdtemp(dir=scratch))
+    for name in ("Makefile", "requirements.txt", "requirements.lock.txt"):
+        shutil.copy(nbfile.ROOT / name, copy)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
+    env |= {"UV_CACHE_DIR": str(copy / "uv-cache"), "PIP_CACHE_DIR": str(copy / "pip-cache")}
+    seconds = timed(command, cwd=copy, env=env)
+    venv = copy / ".venv"
+    assert not list(venv.glob("lib/python*/site-packages/nvidia*")), f"{command} installed CUDA packages"
+    size = sum(f.stat().st_size for f in venv.rglob("*") if f.is_file() and not f.is_symlink()) / 1e6
+    shutil.rmtree(copy)
+    return seconds, size
 
 
-def megabytes(path):
-    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file() and not f.is_symlink()) / 1e6
-
-
-def setup_routes(repeats, import_repeats):
-    """Each route's first install, from empty caches, and what it leaves: medians over `repeats`."""
-    torch_backend, torch_index = os.environ.get("TORCH_BACKEND", ""), os.environ.get("TORCH_INDEX", "")
-    if sys.platform == "linux" and torch_backend and not torch_index:
-        sys.exit(
-            "The pip routes would download the CUDA build of torch: pass TORCH_INDEX='--extra-index-url URL' "
-            "with PyTorch's CPU wheel index, or TORCH_BACKEND= where pip's configuration names a CPU "
-            "torch wheel."
-        )
-    routes = {
-        "`make setup` (uv)": ["make", "-s", "setup", f"TORCH_BACKEND={torch_backend}"],
-        "`make setup INSTALLER=pip`": [
-            "make",
-            "-s",
-            "setup",
-            "INSTALLER=pip",
-            f"TORCH_BACKEND={torch_backend}",
-            f"TORCH_INDEX={torch_index}",
-        ],
-        "plain `pip install -r requirements.txt`": [
-            "sh",
-            "-c",
-            f"python3 -m venv .venv && "
-            f".venv/bin/python -m pip install --quiet {torch_index} -r requirements.txt",
-        ],
-    }
-    measured = {name: {"setup": [], "size": [], "import": [], "torch": set()} for name in routes}
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as scratch:
-            venvs = {}
-            for number, (name, command) in enumerate(routes.items()):
-                copy = Path(scratch) / str(number)
-                copy.mkdir()
-                for file in SETUP_FILES:
-                    shutil.copy(ROOT / file, copy)
-                caches = {"UV_CACHE_DIR": str(copy / "uv-cache"), "PIP_CACHE_DIR": str(copy / "pip-cache")}
-                environment = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
-                started = time.perf_counter()
-                subprocess.run(command, cwd=copy, check=True, capture_output=True, env=environment | caches)
-                measured[name]["setup"].append(time.perf_counter() - started)
-                venv = copy / ".venv"
-                nvidia = list(venv.glob("lib/python*/site-packages/nvidia*"))
-                assert not nvidia, f"{name} installed the CUDA build of torch: {nvidia}"
-                measured[name]["size"].append(megabytes(venv))
-                version = subprocess.run(
-                    [
-                        venv / "bin" / "python",
-                        "-c",
-                        "import importlib.metadata as m; print(m.version('torch'))",
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout.strip()
-                measured[name]["torch"].add(version)
-                shutil.rmtree(copy / "uv-cache", ignore_errors=True)
-                shutil.rmtree(copy / "pip-cache", ignore_errors=True)
-                venvs[name] = venv
-            # The kernel's imports, where Python may not write bytecode (as here and in CI): each venv
-            # runs on what its install compiled.
-            no_bytecode = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-            imports = interleaved_medians(
-                {
-                    name: (
-                        lambda venv=venv, env=no_bytecode: run_command(
-                            [venv / "bin" / "python", "-c", IMPORT], env=env
-                        )
-                    )
-                    for name, venv in venvs.items()
-                },
-                import_repeats,
-            )
-            for name, value in imports.items():
-                measured[name]["import"].append(value)
-    return {
-        name: {
-            "setup": statistics.median(values["setup"]),
-            "size": statistics.median(values["size"]),
-            "import": statistics.median(values["import"]),
-            "torch": ", ".join(sorted(values["torch"])),
-        }
-        for name, values in measured.items()
-    }
-
-
-def setup_rows(routes):
-    plain = routes["plain `pip install -r requirements.txt`"]
-    rows = [
-        ("route", "first setup", "vs plain pip", "`.venv` size", "torch", f"`{IMPORT}`", "vs plain pip"),
-        ("---",) * 7,
-    ]
-    for name, route in routes.items():
-        rows.append(
-            (
-                name,
-                seconds(route["setup"]),
-                f"{route['setup'] / plain['setup']:.2f}",
-                f"{route['size']:.0f} MB",
-                route["torch"],
-                seconds(route["import"]),
-                f"{route['import'] / plain['import']:.2f}",
-            )
-        )
-    rows.append(
-        ("goal for `make setup` (uv)", "", "≤ 0.50", "≤ 1300 MB", "+cpu on Linux", "", "≤ 1.0 (noise aside)")
-    )
-    return rows
+def row(what, seconds, against, baseline, goal):
+    """A table row: a time, its baseline's, their ratio and its goal."""
+    return what, f"{seconds:.2f} s", f"{against}: {baseline:.2f} s", f"{seconds / baseline:.2f}", f"≤ {goal}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each timed command (default 5)")
-    parser.add_argument(
-        "--install-repeats", type=int, default=3, help="fresh installs of each route (default 3)"
-    )
-    parser.add_argument("--skip-install", action="store_true", help="do not time the fresh installs")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default 3)")
     args = parser.parse_args()
-
-    tutorial = notebook_file.read()
-    run = interleaved_medians(
+    nb, floor = nbfile.read(), nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
+    run = medians({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 2)
+    suite = medians(
         {
-            "tutorial": lambda: run_all(tutorial),
-            "floor": lambda: run_all(notebook_of(FLOOR_CELLS)),
-            "seed": lambda: run_all(notebook_of(SEED_CELLS)),
+            "pytest": lambda: timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
+            "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
         },
         args.repeats,
     )
-    suite_env = dict(os.environ, PYTEST_ADDOPTS="-m 'not browser'")
-    suite = interleaved_medians(
-        {
-            "suite": lambda: run_command(["make", "-s", "test"], env=suite_env),
-            "execute": lambda: run_command([sys.executable, "-m", "jupyter", "execute", NOTEBOOK.name]),
-        },
-        args.repeats,
-    )
-    images = [
-        len(base64.b64decode(png)) for cell in tutorial.cells for png in notebook_file.png_outputs(cell)
-    ]
-    torch_dir = Path(importlib.util.find_spec("torch").origin).parent
-
-    floor, tutorial_ratio = run["floor"], run["tutorial"] / run["floor"]
+    measured = {name: [] for name in SETUPS}
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(args.repeats):
+            for name, command in SETUPS.items():
+                measured[name].append(fresh_setup(command, scratch))
+    uv, pip = (statistics.median(seconds for seconds, _ in measured[name]) for name in SETUPS)
+    size = statistics.median(size for _, size in measured["make setup"])
     rows = [
         ("what", "measured", "against", "ratio", "goal"),
         ("---",) * 5,
-        (
-            "Run All, the tutorial",
-            seconds(run["tutorial"]),
-            f"floor, `{FLOOR_CELLS[0]}`: {seconds(floor)}",
-            f"{tutorial_ratio:.2f}",
-            "≤ 1.25",
-        ),
-        (
-            "Run All, the seed's six cells",
-            seconds(run["seed"]),
-            "the same floor",
-            f"{run['seed'] / floor:.2f}",
-            "",
-        ),
-        (
-            "`make test` without the browser tests",
-            seconds(suite["suite"]),
-            f"one `jupyter execute`: {seconds(suite['execute'])}",
-            f"{suite['suite'] / suite['execute']:.2f}",
-            "≤ 2.0",
-        ),
-        ("the environment with the tools (`make test`)", f"{megabytes(sys.prefix):.0f} MB", "", "", ""),
-        (
-            "torch in it",
-            f"{megabytes(torch_dir):.0f} MB",
-            "the default CUDA build: about 5500 MB, not measured here",
-            "",
-            "",
-        ),
-        (
-            "notebook size",
-            f"{NOTEBOOK.stat().st_size / 1000:.1f} KB",
-            "",
-            "",
-            f"≤ {notebook_file.NOTEBOOK_BUDGET_BYTES / 1000:.0f} KB",
-        ),
-        (
-            "largest plot",
-            f"{max(images) / 1000:.1f} KB",
-            "",
-            "",
-            f"≤ {notebook_file.PNG_BUDGET_BYTES / 1000:.0f} KB",
-        ),
+        row("first `make setup`", uv, "plain `pip install -r requirements.txt`", pip, 0.5),
+        row("Run All", run["notebook"], "its floor", run["floor"], 1.25),
+        row("`make test`'s pytest", suite["pytest"], "one `jupyter execute`", suite["execute"], 6),
+        ("the `.venv` of `make setup`", f"{size:.0f} MB", "", "", "≤ 1300 MB"),
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    lines = [
-        f"Measured {date.today()} on {machine} by `make bench`; "
-        f"{args.repeats} runs each, medians side by side.",
-        "",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    if not args.skip_install:
-        routes = setup_routes(args.install_repeats, args.repeats)
-        lines += [
-            "",
-            f"First setup from empty package caches, {args.install_repeats} fresh installs of each route, "
-            f"interleaved; imports timed {args.repeats} times in each venv with PYTHONDONTWRITEBYTECODE=1.",
-            "",
-        ]
-        lines += ["| " + " | ".join(row) + " |" for row in setup_rows(routes)]
-    text = "\n".join(lines) + "\n"
+    text = f"Measured {date.today()} on {machine} by `make bench`: medians of {args.repeats} interleaved runs"
+    text += f" (Run All: {2 * args.repeats}).\n\n"
+    text += "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
     print(text, end="")
     RESULTS.write_text("<!-- Written by `make bench` (bench/bench.py); do not edit by hand. -->\n\n" + text)
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

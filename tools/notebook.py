@@ -1,16 +1,11 @@
-"""The one place that knows the notebook: where it is, how it is executed, where its pictures are.
-
-`make notebook` (tools/refresh_notebook.py), the benchmark and the tests all import from here, so the
-outputs the refresh script stores are produced exactly the way the tests reproduce them.
+"""The one place that knows the notebook: where it is, how it is executed, and the contract the tests
+read it through. `make notebook` (tools/refresh_notebook.py), the benchmark and the tests import it.
 """
-
-from __future__ import annotations
 
 import platform
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from jupyter_core.paths import jupyter_runtime_dir
@@ -19,71 +14,88 @@ from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "autodiff_sin.ipynb"
-PLOT_CELL_ID = "plot"  # the cell whose figure the README shows
-README_IMAGE = ROOT / "images" / "sin_and_derivative.png"
+README_IMAGE = ROOT / "images" / "sin_and_derivative.png"  # the README shows the plot cell's picture
 
-# What GitHub and learners download: the whole notebook, and each plot in it (drawn at twice the pixel
-# density, in 64 colours, a line plot takes about 25 KB).
-NOTEBOOK_BUDGET_BYTES = 300_000
-PNG_BUDGET_BYTES = 80_000
+# The contract: every cell id and variable name the tests rely on, and why. Nothing else in the
+# notebook is known to them: any other cell or variable can be renamed, moved or rewritten.
+CELLS = {
+    "backward": "Step 3's backward() cell: running the plot without it must say what is missing",
+    "plot": "the answer: its curves are checked, and the README shows its picture",
+    "check-cos": "the first cell that may write cos: the exercise forbids it before",
+    "summary-md": "the summary: the solutions come after it",
+    "solutions-md": "the heading of the solutions: every code cell after it is one, collapsed",
+}
+VARIABLES = {"x": "the grid, a leaf: x.grad is the answer, compared with references the tests compute"}
+PARAMETERS_TAG = "parameters"  # papermill's convention: the one cell holding the grid, start to dtype
 
-# The committed outputs are those of this platform. Float32 results depend on the CPU's vector
-# kernel (on ARM, torch.arange(0, 10, 0.1) differs from x86-64 by one ulp at 17 points), so only
-# here are the printed numbers compared digit for digit.
+NOTEBOOK_BUDGET_BYTES = 300_000  # what GitHub and learners download
+PNG_BUDGET_BYTES = 80_000  # each plot
+
+# The committed outputs are those of this platform. Float32 results depend on the CPU's vector kernel
+# (under ARM emulation, torch.arange(0, 10, 0.1) differs from x86-64 by one ulp at 17 points), so only
+# here are the outputs compared digit for digit (nbval strict), and only here does `make notebook` run.
 REFERENCE_PLATFORM = ("Linux", "x86_64")
 
 
-def on_reference_platform() -> bool:
+class ContractError(LookupError):
+    """The notebook lacks a name the contract above promises."""
+
+
+def on_reference_platform():
     return (platform.system(), platform.machine()) == REFERENCE_PLATFORM
 
 
-def reference_platform_name() -> str:
-    return "{} {}".format(*REFERENCE_PLATFORM)
+def read(path=NOTEBOOK):
+    return nbformat.read(path, as_version=4)
 
 
-def read() -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOK, as_version=4)
+def cell(nb, cell_id):
+    for found in nb.cells:
+        if found.id == cell_id:
+            return found
+    raise ContractError(
+        f"the notebook has no cell with id {cell_id!r}, which the contract in tools/notebook.py "
+        f"names ({CELLS[cell_id]}): give the cell its id back, or change the contract"
+    )
 
 
-def write(nb: nbformat.NotebookNode) -> None:
-    nbformat.write(nb, NOTEBOOK)
+def index(nb, cell_id):
+    return nb.cells.index(cell(nb, cell_id))
 
 
-def kernel_config() -> Config:
-    """Kernels talk to us over Unix sockets (IPC), each in its own place.
+def parameters_index(nb):
+    tagged = [i for i, found in enumerate(nb.cells) if PARAMETERS_TAG in found.metadata.get("tags", [])]
+    if len(tagged) != 1:
+        raise ContractError(
+            f"the notebook has {len(tagged)} cells tagged {PARAMETERS_TAG!r}; the contract in "
+            "tools/notebook.py needs exactly one, holding the grid"
+        )
+    return tagged[0]
 
-    Over TCP, ipykernel 7 warns on every start that the connection is unencrypted; IPC needs no network
-    at all. Windows has no IPC transport, so it keeps TCP there.
+
+def png_outputs(nb_cell):
+    """The cell's PNG outputs, base64-encoded as the notebook stores them."""
+    return [out.data["image/png"] for out in nb_cell.get("outputs", []) if "image/png" in out.get("data", {})]
+
+
+def client(nb, **options):
+    """How `make notebook` and the tests execute the notebook: no per-cell timing metadata (unchanged
+    code gives a byte-identical file), one stdout output per cell, the repository as working directory.
+
+    Kernels talk over Unix sockets: over TCP, ipykernel 7 warns at every start that the connection is
+    unencrypted. Windows has no IPC transport, so it keeps TCP.
     """
-    if sys.platform == "win32":
-        return Config()
-    sockets = Path(jupyter_runtime_dir()) / f"kernel-{uuid.uuid4().hex[:12]}-ipc"
-    sockets.parent.mkdir(parents=True, exist_ok=True)
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
-
-
-def client(nb: nbformat.NotebookNode, **options: Any) -> NotebookClient:
-    """A NotebookClient with the execution options `make notebook` and the tests share.
-
-    No per-cell timing metadata (re-executing unchanged code reproduces the file byte for byte), one
-    stdout output per cell however the kernel split it, and the repository root as working directory.
-    """
-    settings: dict[str, Any] = {
+    config = Config()
+    if sys.platform != "win32":
+        sockets = Path(jupyter_runtime_dir()) / f"kernel-{uuid.uuid4().hex[:12]}-ipc"
+        sockets.parent.mkdir(parents=True, exist_ok=True)
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
+    settings = {
         "kernel_name": "python3",
         "timeout": 600,
         "record_timing": False,
         "coalesce_streams": True,
         "resources": {"metadata": {"path": str(ROOT)}},
-        "config": kernel_config(),
+        "config": config,
     }
-    settings.update(options)
-    return NotebookClient(nb, **settings)
-
-
-def cell_by_id(cells: list, cell_id: str) -> nbformat.NotebookNode:
-    return next(cell for cell in cells if cell.id == cell_id)
-
-
-def png_outputs(cell: nbformat.NotebookNode) -> list[str]:
-    """The cell's PNG outputs, base64-encoded as the notebook stores them."""
-    return [out.data["image/png"] for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+    return NotebookClient(nb, **(settings | options))

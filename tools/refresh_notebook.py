@@ -1,46 +1,35 @@
-"""`make notebook`: re-execute autodiff_sin.ipynb top to bottom in a fresh kernel, store its outputs,
-and write the README's picture of the plot from the same run.
+"""`make notebook`: re-execute the notebook top to bottom in a fresh kernel, store its outputs, and
+write the README's picture of the answer plot from the same run (x86-64 Linux only: see below)."""
 
-The committed outputs are the reference platform's (x86-64 Linux, as CI). Elsewhere the last digit of
-some float32 results differs, so this refuses to run there unless told --anyway.
-"""
-
-import argparse
 import base64
 import platform
 import sys
 
+import nbformat
+
 from tools import notebook
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--anyway",
-        action="store_true",
-        help="refresh even off the reference platform (the outputs will differ in last digits)",
-    )
-    args = parser.parse_args()
-    if not notebook.on_reference_platform() and not args.anyway:
-        print(
-            f"make notebook: the committed outputs come from {notebook.reference_platform_name()}, "
-            f"and this is {platform.system()} {platform.machine()}.\n"
-            "Float32 results can differ in their last digit from one CPU's vector kernel to another's, so "
-            "refreshing here would rewrite printed numbers that are right on both.\n"
-            "Refresh on x86-64 Linux (or let CI do it), or run `make notebook NOTEBOOK_FLAGS=--anyway` "
-            "to look at this machine's outputs without committing them.",
-            file=sys.stderr,
+def main(arguments):
+    if not notebook.on_reference_platform() and "--anyway" not in arguments:
+        sys.exit(
+            f"make notebook: the committed outputs come from {' '.join(notebook.REFERENCE_PLATFORM)}, and "
+            f"this is {platform.system()} {platform.machine()}. Float32 results can differ in their last "
+            "digit from one CPU's vector kernel to another's, so refreshing here would rewrite numbers "
+            "that are right on both. Refresh on x86-64 Linux, or run `make notebook NOTEBOOK_FLAGS=--anyway` "
+            "to look at this machine's outputs without committing them."
         )
-        return 2
-
     nb = notebook.read()
+    try:
+        notebook.cell(nb, "plot")  # before the run, not after it
+    except notebook.ContractError as error:
+        sys.exit(f"make notebook: {error}")
     notebook.client(nb).execute()
-    notebook.write(nb)
-    (png,) = notebook.png_outputs(notebook.cell_by_id(nb.cells, notebook.PLOT_CELL_ID))
+    nbformat.write(nb, notebook.NOTEBOOK)
+    (png,) = notebook.png_outputs(notebook.cell(nb, "plot"))
     notebook.README_IMAGE.write_bytes(base64.b64decode(png))
     print(f"wrote {notebook.NOTEBOOK.name} and {notebook.README_IMAGE.relative_to(notebook.ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1:])

@@ -1,0 +1,126 @@
+"""The notebook re-run as learners run it: every cell twice, on other grids, with a bad grid, out of order.
+(nbval has already compared the text of one fresh run with the committed outputs.)"""
+
+import base64
+
+import pytest
+from matplotlib.testing.compare import compare_images
+
+from conftest import problems, with_grid
+from tools import notebook as nbfile
+
+# Grids a learner may type into the parameters cell, each run top to bottom in the shared kernel.
+GRIDS = {
+    "default": {},
+    "float64": {"dtype": "float64"},
+    "far from 0": {"start": 100.0, "stop": 200.0, "step": 0.05},
+    "sin only climbs": {"start": 0.0, "stop": 1.0},
+    "two points": {"start": 0.0, "stop": 0.2},
+}
+# Grids the notebook must refuse before it differentiates anything, naming the culprit.
+BAD_GRIDS = [{"step": 0.0}, {"start": 5.0, "stop": 1.0}, {"dtype": "float16"}, {"stop": 0.1}]
+
+# x.grad against NumPy's cos in float64: another implementation than the PyTorch kernel behind autograd.
+REFERENCE = """def probe():
+    import numpy, torch
+    if "x" not in globals():
+        return {"missing": "x"}
+    grid, grad = x.detach().double().numpy(), x.grad.double().numpy()
+    return {"error": abs(grad - numpy.cos(grid)).max(), "eps": torch.finfo(x.dtype).eps}
+print(__import__("json").dumps(probe())); del probe"""
+
+# The curves of the figure the plot cell drew, which Jupyter keeps open while this looks at it.
+KEEP_FIGURES = "get_ipython().run_line_magic('config', 'InlineBackend.close_figures = False'); print(1)"
+PLOTTED = """def probe():
+    import torch
+    from matplotlib import pyplot
+    if "x" not in globals():
+        return {"missing": "x"}
+    grid, grad, sine = x.detach().numpy(), x.grad.numpy(), torch.sin(x.detach()).numpy()
+    lines = [line for axes in pyplot.gcf().axes for line in axes.lines if len(line.get_xdata()) == len(grid)]
+    get_ipython().run_line_magic("config", "InlineBackend.close_figures = True")
+    pyplot.close("all")
+    return [
+        {"label": line.get_label(), "on grid": bool((line.get_xdata() == grid).all()),
+         "x.grad": bool((line.get_ydata() == grad).all()), "sin": bool((line.get_ydata() == sine).all())}
+        for line in lines
+    ]
+print(__import__("json").dumps(probe())); del probe"""
+
+
+def printed(cell):
+    """What a cell printed, kind by kind; pictures are compared by same_pictures."""
+    return [(out.output_type, out.get("text") or out.data.get("text/plain")) for out in cell.outputs]
+
+
+def same_pictures(expected, actual, folder):
+    """The cells' PNGs look the same, within matplotlib's own image-comparison tolerance."""
+    want, got = nbfile.png_outputs(expected), nbfile.png_outputs(actual)
+    assert len(want) == len(got), f"cell {expected.id}: {len(want)} pictures, then {len(got)}"
+    for k, pair in enumerate(zip(want, got, strict=True)):
+        paths = [folder / f"{expected.id}-{k}-{which}.png" for which in ("expected", "actual")]
+        for path, png in zip(paths, pair, strict=True):
+            path.write_bytes(base64.b64decode(png))
+        difference = compare_images(*map(str, paths), tol=1)
+        assert difference is None, f"cell {expected.id}, picture {k}: {difference}"
+
+
+@pytest.fixture(scope="session", params=GRIDS)
+def grid_run(request, kernel, notebook, twice):
+    """The notebook run top to bottom with a grid of GRIDS, and the reference probe's answer after it."""
+    cells = kernel.run(with_grid(notebook, **GRIDS[request.param]))
+    return cells, kernel.ask(REFERENCE)
+
+
+def test_no_cell_writes_an_error_or_stderr_run_once_or_twice(twice):
+    assert problems(twice[0] + twice[1]) == []
+
+
+def test_running_a_cell_again_prints_and_draws_what_it_did(twice, tmp_path):
+    for first, second in zip(*twice, strict=True):
+        if first.cell_type == "code":
+            assert printed(second) == printed(first), f"running {first.id} again changed what it printed"
+            same_pictures(first, second, tmp_path)
+
+
+def test_pictures_look_like_the_committed_ones(notebook, twice, tmp_path):
+    for committed, fresh in zip(notebook.cells, twice[0], strict=True):
+        if committed.cell_type == "code":
+            same_pictures(committed, fresh, tmp_path)
+
+
+def test_every_grid_runs_without_an_error_or_stderr(grid_run):
+    cells, _ = grid_run
+    assert problems(cells) == []
+
+
+def test_autograd_derivative_is_cos_on_every_grid(grid_run):
+    _, reference = grid_run
+    assert reference["error"] <= reference["eps"], reference
+
+
+@pytest.mark.parametrize("values", BAD_GRIDS, ids=str)
+def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, notebook, twice, values):
+    cells = kernel.run(with_grid(notebook, **values), stop_at_error=True)
+    errors = problems(cells)
+    assert len(errors) == 1 and ": ValueError: " in errors[0], errors
+    assert all(name in errors[0] for name in values), f"{errors[0]} does not name {list(values)}"
+    assert "backward" not in [cell.id for cell in cells], "refused only after backward()"
+
+
+def test_the_answer_plot_shows_sin_and_x_grad_never_called_cos(kernel, notebook, twice):
+    kernel.run(notebook.cells[: nbfile.index(notebook, "plot")])
+    kernel.ask(KEEP_FIGURES)
+    kernel.run([nbfile.cell(notebook, "plot")])
+    lines = [line for line in kernel.ask(PLOTTED) if line["on grid"]]
+    assert any(line["sin"] for line in lines), lines
+    assert any(line["x.grad"] for line in lines), f"no curve of the plot is x.grad: {lines}"
+    assert not [line["label"] for line in lines if "cos" in line["label"]], "the exercise forbids cos(x)"
+
+
+def test_the_plot_without_backward_says_what_is_missing(kernel, notebook, twice):
+    # A learner re-runs the cells above Step 3 (a new x, no gradient yet), then jumps to the plot.
+    kernel.run(notebook.cells[: nbfile.index(notebook, "backward")])
+    (plot,) = kernel.run([nbfile.cell(notebook, "plot")])
+    errors = problems([plot])
+    assert len(errors) == 1 and "backward" in errors[0].split(": ", 1)[1], errors
