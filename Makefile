@@ -9,8 +9,8 @@ UV_VERSION := 0.13.9
 # TORCH_BACKEND= (empty) leaves torch to uv's other sources (UV_INDEX, UV_FIND_LINKS), as on CI here.
 TORCH_BACKEND ?= $(if $(filter Linux,$(shell uname -s)),cpu)
 UV_INSTALL = $(BIN)/uv pip install --python $(BIN)/python $(if $(TORCH_BACKEND),--torch-backend=$(TORCH_BACKEND))
-UNREACHABLE = make: the packages could not be downloaded (above: uv's reason). Offline, behind a proxy or a \
-	mirror: README.md, Troubleshooting, says which variables point uv at what you can reach.
+UNREACHABLE = make: uv found no way to install the packages (its reason is above). If it could not reach \
+	an index (offline, behind a proxy, or with only a mirror): README.md, Troubleshooting, says what to set.
 
 # The Python that runs everything: the venv's, or the active conda environment's with CHECK_PYTHON=python.
 CHECK_PYTHON ?= $(BIN)/python

@@ -82,7 +82,7 @@ SECTIONS = re.compile(r"\[[^\]]*\]\([^)]*\)|§[\d.]+")  # links and section numb
 INTEGER = re.compile(r"(?<![\w.-])\d+(?![\w-]|\.\d)")  # 17 and 100; not float32, 0.1, x86-64, 32-bit
 NOT_COUNTS = re.compile(
     r"`[^`]*`|\$\$.+?\$\$|\$.+?\$"  # code and formulas, where 10 in arange(0, 10, 0.1) is no claim
-    r"|\bStep \d+|^\s*\**\d+\.|\b(?:exercise|solution)s? \d+",  # numbering
+    r"|\bSteps? \d+(?: to \d+)?|^\s*\**\d+\.|\b(?:exercise|solution)s? \d+",  # numbering
     re.S | re.M | re.I,
 )
 
