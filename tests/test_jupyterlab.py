@@ -39,7 +39,8 @@ STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'  # stderr and trace
 def lab_url(tmp_path_factory):
     """`make lab` on a copy of the notebook, on 127.0.0.1 and a free port; stopped by its process id."""
     folder = tmp_path_factory.mktemp("lab")
-    shutil.copy(nbfile.NOTEBOOK, folder)
+    (folder / "served").mkdir()
+    shutil.copy(nbfile.NOTEBOOK, folder / "served")
     for plugin, values in SETTINGS.items():
         path = folder / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +49,7 @@ def lab_url(tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     token = secrets.token_hex(16)
-    flags = f"--no-browser --ip=127.0.0.1 --port={port} --notebook-dir={folder}"
+    flags = f"--no-browser --ip=127.0.0.1 --port={port} --notebook-dir={folder / 'served'}"
     flags += f" --IdentityProvider.token={token}"
     env = os.environ | {
         "JUPYTER_CONFIG_DIR": str(folder / "config"),
