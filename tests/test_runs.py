@@ -18,7 +18,14 @@ GRIDS = {
     "two points": {"start": 0.0, "stop": 0.2},
 }
 # Grids the notebook must refuse before it differentiates anything, naming the culprit.
-BAD_GRIDS = [{"step": 0.0}, {"start": 5.0, "stop": 1.0}, {"dtype": "float16"}, {"stop": 0.1}]
+BAD_GRIDS = [
+    {"step": 0.0},
+    {"start": 5.0, "stop": 1.0},
+    {"dtype": "float16"},
+    {"stop": 0.1},  # one point
+    {"stop": 1e39, "step": 2e38},  # beyond float32's largest number
+    {"start": 1e8, "stop": 1e8 + 1, "step": 0.5},  # two points that float32 cannot tell apart
+]
 
 # x.grad against NumPy's cos in float64: another implementation than the PyTorch kernel behind autograd.
 REFERENCE = """def probe():
