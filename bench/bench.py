@@ -7,7 +7,8 @@ writes it to bench/results.md.
 - Run All of the notebook in a fresh kernel against its floor: a kernel that imports torch and
   Matplotlib and loads what PyTorch loads on first use of the features taught (sympy through
   `backward(gradient=...)`, torch._dynamo through `vmap`);
-- `make test`'s pytest, the browser included, against one `jupyter execute` of the notebook.
+- `make test`'s pytest, the browser included, against one `jupyter execute` of the notebook: the English
+  notebook's suite, and what the Chinese edition adds to it (its nbval run, the sync test, its browser walk).
 """
 
 import argparse
@@ -27,6 +28,7 @@ import nbformat
 from tools import notebook as nbfile
 
 RESULTS = nbfile.ROOT / "bench" / "results.md"
+CHINESE = "zh or translation"  # pytest -k: the tests of the Chinese edition, and of its sync
 FLOOR = """import torch, matplotlib.pyplot
 t = torch.zeros(1, requires_grad=True)
 torch.sin(t).backward(gradient=torch.ones_like(t))
@@ -41,6 +43,10 @@ def timed(command, cwd=nbfile.ROOT, env=None):
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def pytest(selection):
+    return timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", selection])
 
 
 def run_all(nb):
@@ -86,7 +92,8 @@ def main():
     run = medians({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 2)
     suite = medians(
         {
-            "pytest": lambda: timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
+            "english": lambda: pytest(f"not ({CHINESE})"),
+            "chinese": lambda: pytest(CHINESE),
             "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
         },
         args.repeats,
@@ -103,7 +110,8 @@ def main():
         ("---",) * 5,
         row("first `make setup`", uv, "plain `pip install -r requirements.txt`", pip, 0.5),
         row("Run All", run["notebook"], "its floor", run["floor"], 1.25),
-        row("`make test`'s pytest", suite["pytest"], "one `jupyter execute`", suite["execute"], 6),
+        row("`make test`'s pytest, English", suite["english"], "one `jupyter execute`", suite["execute"], 6),
+        row("… the Chinese edition adds", suite["chinese"], "one `jupyter execute`", suite["execute"], 4),
         ("the `.venv` of `make setup`", f"{size:.0f} MB", "", "", "≤ 1300 MB"),
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

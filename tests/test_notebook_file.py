@@ -1,5 +1,5 @@
-"""The committed notebook, as GitHub shows it without running anything: complete, in order, small, and
-true to the exercise."""
+"""The committed notebooks, English and Chinese, as GitHub shows them without running anything: complete,
+in order, small, and true to the exercise."""
 
 import base64
 import re
@@ -11,6 +11,16 @@ from tools import notebook as nbfile
 from tools import refresh_notebook
 
 NBVAL_MARKERS = re.compile(r"NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION|CHECK_OUTPUT)", re.I)
+
+
+@pytest.fixture(scope="module", params=nbfile.NOTEBOOKS, ids=lambda path: path.name)
+def edition(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def notebook(edition):
+    return nbfile.read(edition)
 
 
 def code_cells(cells):
@@ -34,8 +44,8 @@ def test_outputs_are_only_stdout_text_and_png(notebook):
             assert kind in ("stdout", ["text/plain"], ["image/png", "text/plain"]), f"{cell.id}: {kind}"
 
 
-def test_fits_its_size_budgets(notebook):
-    assert nbfile.NOTEBOOK.stat().st_size <= nbfile.NOTEBOOK_BUDGET_BYTES
+def test_fits_its_size_budgets(edition, notebook):
+    assert edition.stat().st_size <= nbfile.NOTEBOOK_BUDGET_BYTES
     for cell in notebook.cells:
         for png in nbfile.png_outputs(cell):
             assert len(base64.b64decode(png)) <= nbfile.PNG_BUDGET_BYTES, f"a picture of {cell.id} is too big"
@@ -113,8 +123,8 @@ def test_prints_the_800_numbers_of_the_program_it_grew_from(notebook):
     assert any(printed[i : i + len(seed)] == seed for i in range(len(printed))), "the seed's printout is gone"
 
 
-def test_readme_picture_is_the_answer_plot(notebook):
-    (png,) = nbfile.png_outputs(nbfile.cell(notebook, "plot"))
+def test_readme_picture_is_the_answer_plot():
+    (png,) = nbfile.png_outputs(nbfile.cell(nbfile.read(), "plot"))
     assert nbfile.README_IMAGE.read_bytes() == base64.b64decode(png), "run `make notebook`"
 
 

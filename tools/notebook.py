@@ -14,6 +14,8 @@ from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "autodiff_sin.ipynb"
+NOTEBOOK_ZH = ROOT / "autodiff_sin.zh.ipynb"  # the Chinese edition: the same cells, translated prose
+NOTEBOOKS = (NOTEBOOK, NOTEBOOK_ZH)
 README_IMAGE = ROOT / "images" / "sin_and_derivative.png"  # the README shows the plot cell's picture
 
 # The contract: every cell id and variable name the tests rely on, and why. Nothing else in the

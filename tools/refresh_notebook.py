@@ -1,5 +1,5 @@
-"""`make notebook`: re-execute the notebook top to bottom in a fresh kernel, store its outputs, and
-write the README's picture of the answer plot from the same run (x86-64 Linux only: see below)."""
+"""`make notebook`: re-execute each edition of the notebook top to bottom in a fresh kernel, store its
+outputs, and write the README's picture of the answer plot (x86-64 Linux only: see below)."""
 
 import base64
 import platform
@@ -19,16 +19,19 @@ def main(arguments):
             "that are right on both. Refresh on x86-64 Linux, or run `make notebook NOTEBOOK_FLAGS=--anyway` "
             "to look at this machine's outputs without committing them."
         )
-    nb = notebook.read()
+    editions = {path: notebook.read(path) for path in notebook.NOTEBOOKS}
     try:
-        notebook.cell(nb, "plot")  # before the run, not after it
+        for nb in editions.values():
+            notebook.cell(nb, "plot")  # before the runs, not after them
     except notebook.ContractError as error:
         sys.exit(f"make notebook: {error}")
-    notebook.client(nb).execute()
-    nbformat.write(nb, notebook.NOTEBOOK)
-    (png,) = notebook.png_outputs(notebook.cell(nb, "plot"))
+    for path, nb in editions.items():
+        notebook.client(nb).execute()
+        nbformat.write(nb, path)
+        print(f"wrote {path.name}")
+    (png,) = notebook.png_outputs(notebook.cell(editions[notebook.NOTEBOOK], "plot"))
     notebook.README_IMAGE.write_bytes(base64.b64decode(png))
-    print(f"wrote {notebook.NOTEBOOK.name} and {notebook.README_IMAGE.relative_to(notebook.ROOT)}")
+    print(f"wrote {notebook.README_IMAGE.relative_to(notebook.ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,67 @@
+"""The Chinese edition, autodiff_sin.zh.ipynb, is the English notebook translated: the same cells with the
+same code and outputs, and prose that carries every code span, number, formula, heading and link of the
+English, cell by cell. An edit made in one language only fails here, naming the cell."""
+
+import io
+import re
+import tokenize
+
+import pytest
+
+from tools import notebook as nbfile
+
+CODE = re.compile(r"`[^`]*`")
+MATH = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.S)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# d2l's chapters have a Chinese edition of their own; every other address is the same in both.
+SAME_PLACE = {"https://zh.d2l.ai/": "https://d2l.ai/"}
+
+
+@pytest.fixture(scope="module")
+def pairs(notebook):
+    zh = nbfile.read(nbfile.NOTEBOOK_ZH)
+    assert [(cell.id, cell.cell_type) for cell in zh.cells] == [
+        (cell.id, cell.cell_type) for cell in notebook.cells
+    ], "the two editions must have the same cells, with the same ids, in the same order"
+    return list(zip(notebook.cells, zh.cells, strict=True))
+
+
+def code_tokens(source):
+    """The cell's Python tokens, comments left out (they may be translated)."""
+    lines = io.StringIO(source).readline
+    skip = {tokenize.COMMENT, tokenize.NL}
+    return [token.string for token in tokenize.generate_tokens(lines) if token.type not in skip]
+
+
+def carried(markdown):
+    """What a translation must keep: code spans, formulas, numbers, heading levels and link targets."""
+    links = LINK.findall(markdown)
+    for chinese, english in SAME_PLACE.items():
+        links = [link.replace(chinese, english) for link in links]
+    prose = MATH.sub(" ", CODE.sub(" ", LINK.sub(" ", markdown)))
+    return {
+        "code": sorted(set(CODE.findall(markdown))),
+        "formulas": sorted(set(" ".join(f.split()) for f in MATH.findall(CODE.sub(" ", markdown)))),
+        "numbers": sorted(set(NUMBER.findall(prose))),
+        "headings": re.findall(r"^#+(?= )", markdown, re.M),
+        "links": sorted(link for link in links if not link.startswith("#")),
+    }
+
+
+def test_every_code_cell_has_the_same_code_metadata_and_outputs(pairs):
+    for english, chinese in pairs:
+        if english.cell_type == "code":
+            cell = english.id
+            assert code_tokens(chinese.source) == code_tokens(english.source), f"{cell}: the code differs"
+            assert chinese.metadata == english.metadata, f"{cell}: the metadata differ"
+            assert chinese.outputs == english.outputs, f"{cell}: the outputs differ: run `make notebook`"
+
+
+def test_every_markdown_cell_carries_what_the_english_one_says(pairs):
+    for english, chinese in pairs:
+        if english.cell_type == "markdown":
+            want, got = carried(english.source), carried(chinese.source)
+            for kind in want:
+                differ = f"{english.id}: the {kind} differ: English {want[kind]}, Chinese {got[kind]}"
+                assert got[kind] == want[kind], differ
