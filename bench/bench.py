@@ -4,14 +4,15 @@ writes it to bench/results.md.
 
 - the first `make setup`, from empty package caches, against a plain `pip install -r requirements.txt`
   into a fresh venv;
-- Run All of the notebook in a fresh kernel against its floor: a kernel that imports torch and
-  Matplotlib and loads what PyTorch loads on first use of the features taught (sympy through
-  `backward(gradient=...)`, torch._dynamo through `vmap`);
+- Run All of the notebook in a fresh kernel, every cell sent at once as JupyterLab sends them, against
+  its floor: a kernel that imports torch and Matplotlib and loads what PyTorch loads on first use of the
+  features taught (sympy through `backward(gradient=...)`, torch._dynamo through `vmap`);
 - `make test`'s pytest, the browser included, against one `jupyter execute` of the notebook: the English
   notebook's suite, and what the Chinese edition adds to it (its nbval run, the sync test, its browser walk).
 """
 
 import argparse
+import asyncio
 import os
 import platform
 import shutil
@@ -50,8 +51,19 @@ def pytest(selection):
 
 
 def run_all(nb):
+    """Run All as JupyterLab 4 runs it: every code cell's request sent at once (`runCells` maps `runCell`
+    over the cells in one `Promise.all`), queued by the kernel; from kernel start to its shutdown."""
+
+    async def run(runner):
+        async with runner.async_setup_kernel():
+            sent = {runner.kc.execute(cell.source) for cell in nb.cells if cell.cell_type == "code"}
+            while sent:
+                reply = await runner.kc.get_shell_msg(timeout=600)
+                assert reply["content"]["status"] == "ok", reply["content"]
+                sent.discard(reply["parent_header"]["msg_id"])
+
     started = time.perf_counter()
-    nbfile.client(nb, shutdown_kernel="immediate").execute()
+    asyncio.run(run(nbfile.client(nb, shutdown_kernel="immediate")))
     return time.perf_counter() - started
 
 
