@@ -89,6 +89,12 @@ def notebook():
     return nbfile.read()
 
 
+@pytest.fixture(scope="module", params=nbfile.NOTEBOOKS, ids=lambda path: path.name)
+def edition(request):
+    """Each edition in turn, English and Chinese, for the tests that hold for both."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def kernel(notebook):
     kernel = Kernel(notebook.metadata)

@@ -31,7 +31,6 @@ SETTINGS = {  # a fresh JupyterLab's own settings directory
     "notebook-extension/tracker": {"windowingMode": "none"},  # every cell in the page, as a screenshot needs
     "docmanager-extension/plugin": {"autosave": False},  # never write the notebook back
 }
-MATH = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.S)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Two different characters drawn alike are the boxes of a missing font.
 SAME_GLYPHS = """characters => characters.map(character => {
@@ -55,11 +54,6 @@ SHOWN = """() => [...document.querySelectorAll(".jp-Notebook .jp-Cell")].map(cel
     stderr: cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').length,
     images: [...cell.querySelectorAll(".jp-OutputArea-output img")].map(img => img.naturalWidth > 0),
 }))"""
-
-
-@pytest.fixture(scope="module", params=nbfile.NOTEBOOKS, ids=lambda path: path.name)
-def edition(request):
-    return request.param
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +127,7 @@ def page(browser, lab_url):
 
 def test_mathjax_3_typesets_every_formula(page, edition):
     markdown = [cell.source for cell in nbfile.read(edition).cells if cell.cell_type == "markdown"]
-    formulas = sum(len(MATH.findall(re.sub(r"`[^`]*`", "", source))) for source in markdown)
+    formulas = sum(len(nbfile.FORMULA.findall(nbfile.CODE_SPAN.sub("", source))) for source in markdown)
     expect(page.locator(".jp-MarkdownOutput mjx-container")).to_have_count(formulas)
     errors = page.locator(".jp-MarkdownOutput mjx-merror, .jp-MarkdownOutput [data-mjx-error]")
     assert errors.count() == 0, errors.first.get_attribute("data-mjx-error")

@@ -13,11 +13,6 @@ from tools import refresh_notebook
 NBVAL_MARKERS = re.compile(r"NBVAL_(IGNORE_OUTPUT|SKIP|RAISES_EXCEPTION|CHECK_OUTPUT)", re.I)
 
 
-@pytest.fixture(scope="module", params=nbfile.NOTEBOOKS, ids=lambda path: path.name)
-def edition(request):
-    return request.param
-
-
 @pytest.fixture(scope="module")
 def notebook(edition):
     return nbfile.read(edition)
@@ -91,7 +86,7 @@ def test_every_link_inside_the_notebook_finds_its_heading(notebook):
 SECTIONS = re.compile(r"\[[^\]]*\]\([^)]*\)|§[\d.]+")  # links and section numbers such as §2.5
 INTEGER = re.compile(r"(?<![\w.-])\d+(?![\w-]|\.\d)")  # 17 and 100; not float32, 0.1, x86-64, 32-bit
 NOT_COUNTS = re.compile(
-    r"`[^`]*`|\$\$.+?\$\$|\$.+?\$"  # code and formulas, where 10 in arange(0, 10, 0.1) is no claim
+    rf"{nbfile.CODE_SPAN.pattern}|{nbfile.FORMULA.pattern}"  # where 10 in arange(0, 10, 0.1) is no claim
     r"|\bSteps? \d+(?: to \d+)?|^\s*\**\d+\.|\b(?:exercise|solution)s? \d+",  # numbering
     re.S | re.M | re.I,
 )

@@ -10,8 +10,6 @@ import pytest
 
 from tools import notebook as nbfile
 
-CODE = re.compile(r"`[^`]*`")
-MATH = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.S)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # d2l's chapters have a Chinese edition of their own; every other address is the same in both.
@@ -39,10 +37,11 @@ def carried(markdown):
     links = LINK.findall(markdown)
     for chinese, english in SAME_PLACE.items():
         links = [link.replace(chinese, english) for link in links]
-    prose = MATH.sub(" ", CODE.sub(" ", LINK.sub(" ", markdown)))
+    no_code = nbfile.CODE_SPAN.sub(" ", markdown)
+    prose = nbfile.FORMULA.sub(" ", nbfile.CODE_SPAN.sub(" ", LINK.sub(" ", markdown)))
     return {
-        "code": sorted(set(CODE.findall(markdown))),
-        "formulas": sorted(set(" ".join(f.split()) for f in MATH.findall(CODE.sub(" ", markdown)))),
+        "code": sorted(set(nbfile.CODE_SPAN.findall(markdown))),
+        "formulas": sorted(set(" ".join(f.split()) for f in nbfile.FORMULA.findall(no_code))),
         "numbers": sorted(set(NUMBER.findall(prose))),
         "headings": re.findall(r"^#+(?= )", markdown, re.M),
         "links": sorted(link for link in links if not link.startswith("#")),

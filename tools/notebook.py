@@ -3,6 +3,7 @@ read it through. `make notebook` (tools/refresh_notebook.py), the benchmark and 
 """
 
 import platform
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -17,6 +18,9 @@ NOTEBOOK = ROOT / "autodiff_sin.ipynb"
 NOTEBOOK_ZH = ROOT / "autodiff_sin.zh.ipynb"  # the Chinese edition: the same cells, translated prose
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK_ZH)
 README_IMAGE = ROOT / "images" / "sin_and_derivative.png"  # the README shows the plot cell's picture
+# How the Markdown cells write code and formulas, for the tests that read the prose around them.
+CODE_SPAN = re.compile(r"`[^`]*`")
+FORMULA = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.S)
 
 # The contract: every cell id and variable name the tests rely on, and why. Nothing else in the
 # notebook is known to them: any other cell or variable can be renamed, moved or rewritten.
