@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -67,13 +68,30 @@ def run_all(nb):
     return time.perf_counter() - started
 
 
-def medians(tasks, repeats):
-    """Each task `repeats` times, round-robin, so that the machine's moods fall on all alike."""
+def runs(tasks, repeats):
+    """Each task `repeats` times, round-robin, so that the machine's moods fall on all alike: the times."""
     times = {name: [] for name in tasks}
     for _ in range(repeats):
         for name, task in tasks.items():
             times[name].append(task())
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
+
+
+def medians(tasks, repeats):
+    return {name: statistics.median(values) for name, values in runs(tasks, repeats).items()}
+
+
+def interval(times, baseline, share=0.9):
+    """Where the ratio of the medians lies, given this run's spread: the middle `share` of the ratios of
+    the runs resampled (a bootstrap, seeded)."""
+    draw = random.Random(0)
+    ratios = sorted(
+        statistics.median(draw.choices(times, k=len(times)))
+        / statistics.median(draw.choices(baseline, k=len(baseline)))
+        for _ in range(2000)
+    )
+    cut = round(len(ratios) * (1 - share) / 2)
+    return ratios[cut], ratios[-cut - 1]
 
 
 def fresh_setup(command, scratch):
@@ -91,9 +109,10 @@ def fresh_setup(command, scratch):
     return seconds, size
 
 
-def row(what, seconds, against, baseline, goal):
-    """A table row: a time, its baseline's, their ratio and its goal."""
-    return what, f"{seconds:.2f} s", f"{against}: {baseline:.2f} s", f"{seconds / baseline:.2f}", f"≤ {goal}"
+def row(what, seconds, against, baseline, goal, spread=None):
+    """A table row: a time, its baseline's, their ratio (with its interval, if given) and its goal."""
+    ratio = f"{seconds / baseline:.2f}" + (f" (90 %: {spread[0]:.2f} to {spread[1]:.2f})" if spread else "")
+    return what, f"{seconds:.2f} s", f"{against}: {baseline:.2f} s", ratio, f"≤ {goal}"
 
 
 def main():
@@ -101,8 +120,11 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default 3)")
     args = parser.parse_args()
     nb, floor = nbfile.read(), nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
-    # Run All is short and this machine noisy (one floor took 3.2 to 4.3 s): eight times the runs.
-    run = medians({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 8)
+    # Run All is short and this machine noisy (the floor took 3.3 to 5.1 s, at random): twelve times
+    # the runs, and the ratio's 90 % interval beside it.
+    times = runs({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 12)
+    run = {name: statistics.median(values) for name, values in times.items()}
+    spread = interval(times["notebook"], times["floor"])
     suite = medians(
         {
             "english": lambda: pytest(f"not ({CHINESE})"),
@@ -122,14 +144,14 @@ def main():
         ("what", "measured", "against", "ratio", "goal"),
         ("---",) * 5,
         row("first `make setup`", uv, "plain `pip install -r requirements.txt`", pip, 0.5),
-        row("Run All", run["notebook"], "its floor", run["floor"], 1.25),
+        row("Run All", run["notebook"], "its floor", run["floor"], 1.25, spread),
         row("`make test`'s pytest, English", suite["english"], "one `jupyter execute`", suite["execute"], 6),
         row("… the Chinese edition adds", suite["chinese"], "one `jupyter execute`", suite["execute"], 4),
         ("the `.venv` of `make setup`", f"{size:.0f} MB", "", "", "≤ 1300 MB"),
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = f"Measured {date.today()} on {machine} by `make bench`: medians of {args.repeats} interleaved runs"
-    text += f" (Run All: {8 * args.repeats}).\n\n"
+    text += f" (Run All: {12 * args.repeats}).\n\n"
     text += "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
     print(text, end="")
     RESULTS.write_text("<!-- Written by `make bench` (bench/bench.py); do not edit by hand. -->\n\n" + text)
