@@ -77,8 +77,8 @@ def runs(tasks, repeats):
     return times
 
 
-def medians(tasks, repeats):
-    return {name: statistics.median(values) for name, values in runs(tasks, repeats).items()}
+def medians(times):
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def interval(times, baseline, share=0.9):
@@ -123,15 +123,17 @@ def main():
     # Run All is short and this machine noisy (the floor took 3.3 to 5.1 s, at random): twelve times
     # the runs, and the ratio's 90 % interval beside it.
     times = runs({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 12)
-    run = {name: statistics.median(values) for name, values in times.items()}
+    run = medians(times)
     spread = interval(times["notebook"], times["floor"])
     suite = medians(
-        {
-            "english": lambda: pytest(f"not ({CHINESE})"),
-            "chinese": lambda: pytest(CHINESE),
-            "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
-        },
-        args.repeats,
+        runs(
+            {
+                "english": lambda: pytest(f"not ({CHINESE})"),
+                "chinese": lambda: pytest(CHINESE),
+                "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
+            },
+            args.repeats,
+        )
     )
     measured = {name: [] for name in SETUPS}
     with tempfile.TemporaryDirectory() as scratch:
@@ -151,7 +153,7 @@ def main():
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = f"Measured {date.today()} on {machine} by `make bench`: medians of {args.repeats} interleaved runs"
-    text += f" (Run All: {12 * args.repeats}).\n\n"
+    text += f" (Run All: {len(times['floor'])}).\n\n"
     text += "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
     print(text, end="")
     RESULTS.write_text("<!-- Written by `make bench` (bench/bench.py); do not edit by hand. -->\n\n" + text)
