@@ -13,6 +13,7 @@ writes it to bench/results.md.
 
 import argparse
 import asyncio
+import functools
 import os
 import platform
 import random
@@ -135,11 +136,9 @@ def main():
             args.repeats,
         )
     )
-    measured = {name: [] for name in SETUPS}
     with tempfile.TemporaryDirectory() as scratch:
-        for _ in range(args.repeats):
-            for name, command in SETUPS.items():
-                measured[name].append(fresh_setup(command, scratch))
+        setups = {name: functools.partial(fresh_setup, command, scratch) for name, command in SETUPS.items()}
+        measured = runs(setups, args.repeats)
     uv, pip = (statistics.median(seconds for seconds, _ in measured[name]) for name in SETUPS)
     size = statistics.median(size for _, size in measured["make setup"])
     rows = [
