@@ -1,15 +1,5 @@
-"""`make bench`: each figure a goal of this project is stated in, measured against its baseline side by
-side in one run (the machines are noisy, so only ratios from one run are compared). Prints a table and
-writes it to bench/results.md.
-
-- the first `make setup`, from empty package caches, against a plain `pip install -r requirements.txt`
-  into a fresh venv;
-- Run All of the notebook in a fresh kernel, every cell sent at once as JupyterLab sends them, against
-  its floor: a kernel that imports torch and Matplotlib and loads what PyTorch loads on first use of the
-  features taught (sympy through `backward(gradient=...)`, torch._dynamo through `vmap`);
-- `make test`'s pytest, the browser included, against one `jupyter execute` of the notebook: the English
-  notebook's suite, and what the Chinese edition adds to it (its nbval run, the sync test, its browser walk).
-"""
+"""`make bench`: each figure a goal of this project is stated in (CONTRIBUTING.md, The benchmark), measured
+against its baseline side by side in one run. Prints a table and writes it to bench/results.md."""
 
 import argparse
 import asyncio
@@ -36,6 +26,11 @@ FLOOR = """import torch, matplotlib.pyplot
 t = torch.zeros(1, requires_grad=True)
 torch.sin(t).backward(gradient=torch.ones_like(t))
 torch.func.vmap(torch.func.grad(torch.sin))(t.detach())"""
+SUITE = {
+    "english": lambda: pytest(f"not ({CHINESE})"),
+    "chinese": lambda: pytest(CHINESE),
+    "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
+}
 SETUPS = {
     "make setup": ["make", "-s", "setup"],
     "plain pip": ["sh", "-c", "python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt"],
@@ -121,21 +116,11 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default 3)")
     args = parser.parse_args()
     nb, floor = nbfile.read(), nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
-    # Run All is short and this machine noisy (the floor took 3.3 to 5.1 s, at random): twelve times
-    # the runs, and the ratio's 90 % interval beside it.
+    # Run All is short and this machine noisy: twelve times the runs, and the ratio's 90 % interval beside it.
     times = runs({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 12)
     run = medians(times)
     spread = interval(times["notebook"], times["floor"])
-    suite = medians(
-        runs(
-            {
-                "english": lambda: pytest(f"not ({CHINESE})"),
-                "chinese": lambda: pytest(CHINESE),
-                "execute": lambda: timed([sys.executable, "-m", "jupyter", "execute", nbfile.NOTEBOOK.name]),
-            },
-            args.repeats,
-        )
-    )
+    suite = medians(runs(SUITE, args.repeats))
     with tempfile.TemporaryDirectory() as scratch:
         setups = {name: functools.partial(fresh_setup, command, scratch) for name, command in SETUPS.items()}
         measured = runs(setups, args.repeats)

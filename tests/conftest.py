@@ -16,11 +16,6 @@ def pytest_configure(config):
         config.option.nbval, config.option.nbval_lax = False, True
 
 
-def pytest_report_header(config):
-    strict = nbfile.on_reference_platform()
-    return "nbval: " + ("strict, the reference platform" if strict else "lax, not the reference platform")
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     """A missing contract name fails tests/test_contract.py alone: the tests that need it skip, saying why."""

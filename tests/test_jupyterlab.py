@@ -1,6 +1,5 @@
 """A learner's session, in each edition: `make lab` starts JupyterLab, headless Chromium opens the notebook,
-the math is typeset, and Shift+Enter through every cell shows what the committed notebook stores.
-Screenshots are left in test-artifacts/ for a person to look at."""
+the math typesets, Shift+Enter through each cell shows the stored outputs; screenshots in test-artifacts/."""
 
 import contextlib
 import json
@@ -179,10 +178,7 @@ def screenshots(page, name):
     folder = nbfile.ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 3000})
-    for where, cell in (
-        ("", page.locator(".jp-Notebook .jp-Cell").first),
-        ("-end", page.locator(".jp-Notebook .jp-Cell").last),
-    ):
-        cell.scroll_into_view_if_needed()
+    for where, cell in (("", 0), ("-end", -1)):
+        page.locator(".jp-Notebook .jp-Cell").nth(cell).scroll_into_view_if_needed()
         page.wait_for_timeout(300)  # let JupyterLab lay out the taller window
         page.screenshot(path=folder / f"{name}{where}.png")

@@ -3,6 +3,7 @@
 
 import base64
 
+import nbformat
 import pytest
 from matplotlib.testing.compare import compare_images
 
@@ -15,7 +16,9 @@ GRIDS = {
     "float64": {"dtype": "float64"},
     "far from 0": {"start": 100.0, "stop": 200.0, "step": 0.05},
     "sin only climbs": {"start": 0.0, "stop": 1.0},
-    "two points": {"start": 0.0, "stop": 0.2},
+    "float32, huge": {"start": 3e15, "stop": 4e15, "step": 1e13},
+    "at a peak": dict(start=9401.21601586745, stop=9401.216015867463, step=2**-39, dtype="float64"),
+    "float64, beyond float32": {"start": 1e39, "stop": 2e39, "step": 1e37, "dtype": "float64"},
 }
 # Grids the notebook must refuse before it differentiates anything, naming the culprit.
 BAD_GRIDS = [
@@ -25,7 +28,17 @@ BAD_GRIDS = [
     {"stop": 0.1},  # one point
     {"stop": 1e39, "step": 2e38},  # beyond float32's largest number
     {"start": 1e8, "stop": 1e8 + 1, "step": 0.5},  # two points that float32 cannot tell apart
+    {"stop": 1e6, "step": 1.0},  # more points than the plots can draw in seconds
 ]
+
+# What a learner may run between Step 3 and the plot, and the cells the checks' messages name, by name.
+DETOURS = {
+    "another backward() through x": "torch.sin(x).sum().backward()",
+    "an exercise through x": "(x * torch.sin(x)).sum().backward()",
+    "Step 1 run again": "build-x",
+    "the parameters changed and run": "stop = 5.0",
+}
+MESSAGES_NAME = {"Step 1's cell": "build-x", "Step 3's backward() cell": "backward"}
 
 # x.grad against NumPy's cos in float64: another implementation than the PyTorch kernel behind autograd.
 REFERENCE = """def probe():
@@ -47,11 +60,9 @@ PLOTTED = """def probe():
     lines = [line for axes in pyplot.gcf().axes for line in axes.lines if len(line.get_xdata()) == len(grid)]
     get_ipython().run_line_magic("config", "InlineBackend.close_figures = True")
     pyplot.close("all")
-    return [
-        {"label": line.get_label(), "on grid": bool((line.get_xdata() == grid).all()),
-         "x.grad": bool((line.get_ydata() == grad).all()), "sin": bool((line.get_ydata() == sine).all())}
-        for line in lines
-    ]
+    same = lambda values, ys: bool((ys == values).all())
+    return [{"on grid": same(grid, line.get_xdata()), "x.grad": same(grad, line.get_ydata()),
+             "sin": same(sine, line.get_ydata())} for line in lines]
 print(__import__("json").dumps(probe())); del probe"""
 
 
@@ -115,19 +126,38 @@ def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, notebo
     assert "backward" not in [cell.id for cell in cells], "refused only after backward()"
 
 
-def test_the_answer_plot_shows_sin_and_x_grad_never_called_cos(kernel, notebook, twice):
+def test_the_answer_plot_shows_sin_and_x_grad(kernel, notebook, twice):
     kernel.run(notebook.cells[: nbfile.index(notebook, "plot")])
     kernel.ask(KEEP_FIGURES)
     kernel.run([nbfile.cell(notebook, "plot")])
     lines = [line for line in kernel.ask(PLOTTED) if line["on grid"]]
     assert any(line["sin"] for line in lines), lines
     assert any(line["x.grad"] for line in lines), f"no curve of the plot is x.grad: {lines}"
-    assert not [line["label"] for line in lines if "cos" in line["label"]], "the exercise forbids cos(x)"
 
 
-def test_the_plot_without_backward_says_what_is_missing(kernel, notebook, twice):
-    # A learner re-runs the cells above Step 3 (a new x, no gradient yet), then jumps to the plot.
-    kernel.run(notebook.cells[: nbfile.index(notebook, "backward")])
-    (plot,) = kernel.run([nbfile.cell(notebook, "plot")])
-    errors = problems([plot])
-    assert len(errors) == 1 and "backward" in errors[0].split(": ", 1)[1], errors
+def test_another_backward_through_x_stops_every_cell_that_reads_x_grad(kernel, notebook, twice):
+    # The try-it cell's natural attempt, run after Step 3: x.grad now holds twice the derivative.
+    at = nbfile.index(notebook, "backward") + 1
+    after = [cell for cell in notebook.cells[at:] if cell.cell_type == "code"]
+    kernel.run(notebook.cells[:at] + [nbformat.v4.new_code_cell("torch.sin(x).sum().backward()")])
+    for committed, cell in zip(after, kernel.run(after), strict=True):
+        if errors := problems([cell]):  # a cell that reads x.grad: it says what to run
+            assert len(errors) == 1 and "Step 3's backward() cell" in errors[0], errors
+        else:  # any other cell prints what it printed before
+            assert printed(cell) == printed(committed), f"{cell.id} printed something else, and said nothing"
+
+
+@pytest.mark.parametrize("detour", DETOURS)
+def test_after_a_detour_the_plot_stops_and_its_messages_lead_back_to_it(kernel, notebook, twice, detour):
+    step = DETOURS[detour]
+    kernel.run(notebook.cells[: nbfile.index(notebook, "backward") + 1])
+    kernel.run([nbfile.cell(notebook, step) if step in nbfile.CELLS else nbformat.v4.new_code_cell(step)])
+    messages = []
+    while len(messages) < 3 and (errors := problems(kernel.run([nbfile.cell(notebook, "plot")]))):
+        messages.append(errors[0])
+        named = [cell for words, cell in MESSAGES_NAME.items() if words in errors[0]]
+        assert named, f"the message names no cell to run: {errors[0]}"
+        kernel.run([nbfile.cell(notebook, cell) for cell in named])
+    assert messages and not errors, f"after {detour}: {messages}"
+    reference = kernel.ask(REFERENCE)
+    assert reference["error"] <= reference["eps"], reference

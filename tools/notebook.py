@@ -25,7 +25,8 @@ FORMULA = re.compile(r"\$\$.+?\$\$|\$.+?\$", re.S)
 # The contract: every cell id and variable name the tests rely on, and why. Nothing else in the
 # notebook is known to them: any other cell or variable can be renamed, moved or rewritten.
 CELLS = {
-    "backward": "Step 3's backward() cell: running the plot without it must say what is missing",
+    "build-x": "Step 1's cell: the checks' messages name it, and a test follows them",
+    "backward": "Step 3's backward() cell: likewise",
     "plot": "the answer: its curves are checked, and the README shows its picture",
     "check-cos": "the first cell that may write cos: the exercise forbids it before",
     "summary-md": "the summary: the solutions come after it",
@@ -86,22 +87,14 @@ def png_outputs(nb_cell):
 
 def client(nb, **options):
     """How `make notebook` and the tests execute the notebook: no per-cell timing metadata (unchanged
-    code gives a byte-identical file), one stdout output per cell, the repository as working directory.
-
-    Kernels talk over Unix sockets: over TCP, ipykernel 7 warns at every start that the connection is
-    unencrypted. Windows has no IPC transport, so it keeps TCP.
-    """
+    code gives a byte-identical file), one stdout output per cell, the repository as working directory,
+    and Unix sockets (over TCP, ipykernel 7 warns at every start; Windows has only TCP)."""
     config = Config()
     if sys.platform != "win32":
         sockets = Path(jupyter_runtime_dir()) / f"kernel-{uuid.uuid4().hex[:12]}-ipc"
         sockets.parent.mkdir(parents=True, exist_ok=True)
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
-    settings = {
-        "kernel_name": "python3",
-        "timeout": 600,
-        "record_timing": False,
-        "coalesce_streams": True,
-        "resources": {"metadata": {"path": str(ROOT)}},
-        "config": config,
-    }
-    return NotebookClient(nb, **(settings | options))
+    settings = dict(
+        kernel_name="python3", timeout=600, record_timing=False, coalesce_streams=True, config=config
+    )
+    return NotebookClient(nb, **(settings | {"resources": {"metadata": {"path": str(ROOT)}}} | options))
