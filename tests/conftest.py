@@ -85,8 +85,7 @@ def notebook():
 
 
 @pytest.fixture(scope="module", params=nbfile.NOTEBOOKS, ids=lambda path: path.name)
-def edition(request):
-    """Each edition in turn, English and Chinese, for the tests that hold for both."""
+def edition(request):  # each edition in turn, for the tests that hold for both
     return request.param
 
 

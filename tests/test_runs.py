@@ -110,9 +110,7 @@ def test_pictures_look_like_the_committed_ones(notebook, twice, tmp_path):
 def test_every_grid_runs_without_an_error_stderr_or_nan(grid_run):
     cells, _ = grid_run
     assert problems(cells) == []
-    nan = [
-        cell.id for cell in cells if cell.cell_type == "code" and re.search(r"\bnan\b", str(printed(cell)))
-    ]
+    nan = [c.id for c in cells if c.cell_type == "code" and re.search(r"\bnan\b", str(printed(c)))]
     assert nan == [], f"{nan} printed nan"
 
 
