@@ -78,16 +78,14 @@ def medians(times):
 
 
 def interval(times, baseline, share=0.9):
-    """Where the ratio of the medians lies, given this run's spread: the middle `share` of the ratios of
-    the runs resampled (a bootstrap, seeded)."""
+    """Where the ratio of the medians lies: the middle `share` of resampled ratios (a seeded bootstrap)."""
     draw = random.Random(0)
     ratios = sorted(
         statistics.median(draw.choices(times, k=len(times)))
         / statistics.median(draw.choices(baseline, k=len(baseline)))
         for _ in range(2000)
     )
-    cut = round(len(ratios) * (1 - share) / 2)
-    return ratios[cut], ratios[-cut - 1]
+    return ratios[(cut := round(len(ratios) * (1 - share) / 2))], ratios[-cut - 1]
 
 
 def fresh_setup(command, scratch):

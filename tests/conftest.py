@@ -10,8 +10,7 @@ from tools import notebook as nbfile
 
 
 def pytest_configure(config):
-    """Off the reference platform float32's last digits may differ: nbval then checks that every cell
-    runs (lax mode), and the tests' own references judge the numbers."""
+    """Off the reference platform float32's last digits may differ: nbval lax, the tests' references judge."""
     if config.option.nbval and not nbfile.on_reference_platform():
         config.option.nbval, config.option.nbval_lax = False, True
 

@@ -26,7 +26,9 @@ BAD_GRIDS = [
     {"start": 5.0, "stop": 1.0},
     {"dtype": "float16"},
     {"stop": 0.1},  # one point
-    {"stop": 1e39, "step": 2e38},  # beyond float32's largest number
+    {"stop": 3e38, "step": 1e34},  # within float32, but its plots would overflow
+    {"stop": 1e-40, "step": 1e-42},  # a step below float32's smallest normal number
+    {"start": "0"},  # not a number
     {"start": 1e8, "stop": 1e8 + 1, "step": 0.5},  # two points that float32 cannot tell apart
     {"stop": 1e6, "step": 1.0},  # more points than the plots can draw in seconds
 ]

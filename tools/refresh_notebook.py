@@ -2,7 +2,6 @@
 outputs, and write the README's picture of the answer plot (x86-64 Linux only: see below)."""
 
 import base64
-import platform
 import sys
 
 import nbformat
@@ -14,10 +13,10 @@ def main(arguments):
     if not notebook.on_reference_platform() and "--anyway" not in arguments:
         sys.exit(
             f"make notebook: the committed outputs come from {' '.join(notebook.REFERENCE_PLATFORM)}, and "
-            f"this is {platform.system()} {platform.machine()}. Float32 results can differ in their last "
-            "digit from one CPU's vector kernel to another's, so refreshing here would rewrite numbers "
-            "that are right on both. Refresh on x86-64 Linux, or run `make notebook NOTEBOOK_FLAGS=--anyway` "
-            "to look at this machine's outputs without committing them."
+            f"this is {' '.join(notebook.this_platform())}. Float32 results can differ in their last digit "
+            "from one CPU's vector kernel to another's, so refreshing here would rewrite numbers that are "
+            "right on both. Refresh on x86-64 Linux with AVX2, or run `make notebook NOTEBOOK_FLAGS=--anyway`"
+            " to look at this machine's outputs without committing them."
         )
     editions = {path: notebook.read(path) for path in notebook.NOTEBOOKS}
     try:
