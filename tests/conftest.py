@@ -97,8 +97,7 @@ def kernel(notebook):
 
 @pytest.fixture(scope="session")
 def twice(kernel, notebook):
-    """From a fresh kernel, every cell run twice in a row, as a learner pressing Shift+Enter twice.
-    Every other use of the shared kernel comes after it."""
+    """Every cell run twice in a row from a fresh kernel (Shift+Enter twice), before any other use of it."""
     first, second = [], []
     for cell in notebook.cells:
         first += kernel.run([cell])

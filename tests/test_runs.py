@@ -28,7 +28,8 @@ BAD_GRIDS = [
     {"stop": 0.1},  # one point
     {"stop": 3e38, "step": 1e34},  # within float32, but its plots would overflow
     {"stop": 1e-40, "step": 1e-42},  # a step below float32's smallest normal number
-    {"start": "0"},  # not a number
+    {"stop": 10**20, "step": 10**18},  # ints that torch.arange cannot take
+    {"start": 1.0, "stop": 1.0000000000000009, "step": 2**-52, "dtype": "float64"},  # a plot sees one point
     {"start": 1e8, "stop": 1e8 + 1, "step": 0.5},  # two points that float32 cannot tell apart
     {"stop": 1e6, "step": 1.0},  # more points than the plots can draw in seconds
 ]

@@ -40,7 +40,7 @@ PNG_BUDGET_BYTES = 80_000  # each plot
 
 # The committed outputs are those of this platform, and only here are they compared digit for digit (nbval
 # strict) or rewritten (`make notebook`). Float32 results depend on the CPU's vector kernel: under ARM
-# emulation torch.arange(0, 10, 0.1) differs by one ulp at 17 points; AVX-512's fills blocks of 16, not 8.
+# emulation torch.arange(0, 10, 0.1) differs by one ulp at 17 points; AVX-512 machines are not measured.
 REFERENCE_PLATFORM = ("Linux", "x86_64", "AVX2")  # the last: torch.backends.cpu.get_cpu_capability()
 
 
