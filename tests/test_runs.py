@@ -30,7 +30,7 @@ BAD_GRIDS = [
     {"stop": 10**20, "step": 10**18},  # ints that torch.arange cannot take
     dict(start=9401.21601586745, stop=9401.216015867463, step=2**-39, dtype="float64"),  # a plot sees a dot
     {"start": 1e8, "stop": 1e8 + 1, "step": 0.5},  # two points that float32 cannot tell apart
-    {"stop": 1e6, "step": 1.0},  # more points than the plots can draw in seconds
+    {"stop": 1e6, "step": 1.0},  # more than 10**5 points
 ]
 
 # What a learner may run between Step 3 and the plot, and the cells the checks' messages name, by name.

@@ -44,16 +44,16 @@ PNG_BUDGET_BYTES = 80_000  # each plot
 REFERENCE_PLATFORM = ("Linux", "x86_64", "AVX2")  # the last: torch.backends.cpu.get_cpu_capability()
 
 
+def this_platform():
+    return platform.system(), platform.machine(), __import__("torch").backends.cpu.get_cpu_capability()
+
+
 def on_reference_platform():
     return this_platform() == REFERENCE_PLATFORM
 
 
 class ContractError(LookupError):
     """The notebook lacks a name the contract above promises."""
-
-
-def this_platform():
-    return platform.system(), platform.machine(), __import__("torch").backends.cpu.get_cpu_capability()
 
 
 def read(path=NOTEBOOK):
