@@ -122,12 +122,18 @@ def test_autograd_derivative_is_cos_on_every_grid(grid_run):
 
 
 @pytest.mark.parametrize("values", BAD_GRIDS, ids=str)
-def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, notebook, twice, values):
-    cells = kernel.run(with_grid(notebook, **values), stop_at_error=True)
+def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, edition, twice, values):
+    cells = kernel.run(with_grid(nbfile.read(edition), **values), stop_at_error=True)
     errors = problems(cells)
     assert len(errors) == 1 and ": ValueError: " in errors[0], errors
     assert all(name in errors[0] for name in values), f"{errors[0]} does not name {list(values)}"
     assert "backward" not in [cell.id for cell in cells], "refused only after backward()"
+
+
+def test_a_cell_run_before_step_1_says_to_run_step_1(kernel, notebook, twice):
+    no_x = nbformat.v4.new_code_cell("globals().pop('x', None)\nx.grad")  # as in a fresh kernel
+    *_, cell = kernel.run(notebook.cells[: nbfile.index(notebook, "build-x")] + [no_x])
+    assert "Step 1's cell" in cell.outputs[-1].traceback[-1], cell.outputs
 
 
 def test_the_answer_plot_shows_sin_and_x_grad(kernel, notebook, twice):

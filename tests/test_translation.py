@@ -1,6 +1,6 @@
 """The Chinese edition, autodiff_sin.zh.ipynb, is the English notebook translated: the same cells with the
-same code and outputs, and prose that carries every code span, number, formula, heading and link of the
-English, cell by cell. An edit made in one language only fails here, naming the cell."""
+same code (strings aside) and outputs, and prose that carries every code span, number, formula, heading
+and link of the English, cell by cell. An edit made in one language only fails here, naming the cell."""
 
 import io
 import re
@@ -26,10 +26,15 @@ def pairs(notebook):
 
 
 def code_tokens(source):
-    """The cell's Python tokens, comments left out (they may be translated)."""
-    lines = io.StringIO(source).readline
-    skip = {tokenize.COMMENT, tokenize.NL}
-    return [token.string for token in tokenize.generate_tokens(lines) if token.type not in skip]
+    """The cell's Python tokens, comments left out and each string (an f-string whole) as "…": both may be
+    translated, a message the notebook raises above all. What the strings print is compared as outputs."""
+    tokens, depth = [], 0  # depth: inside an f-string, which Python 3.12 splits into tokens
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        kind = tokenize.tok_name[token.type]
+        depth += (kind == "FSTRING_START") - (kind == "FSTRING_END")
+        if not depth and kind not in ("COMMENT", "NL"):
+            tokens.append("…" if kind in ("STRING", "FSTRING_END") else token.string)
+    return tokens
 
 
 def carried(markdown):
