@@ -3,7 +3,6 @@ against its baseline side by side in one run. Prints a table and writes it to be
 
 import argparse
 import asyncio
-import functools
 import os
 import platform
 import random
@@ -13,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import nbformat
@@ -73,10 +71,6 @@ def runs(tasks, repeats):
     return times
 
 
-def medians(times):
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
 def interval(times, baseline, share=0.9):
     """Where the ratio of the medians lies: the middle `share` of resampled ratios (a seeded bootstrap)."""
     draw = random.Random(0)
@@ -116,11 +110,11 @@ def main():
     nb, floor = nbfile.read(), nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
     # Run All is short and this machine noisy: twelve times the runs, and the ratio's 90 % interval beside it.
     times = runs({"notebook": lambda: run_all(nb), "floor": lambda: run_all(floor)}, args.repeats * 12)
-    run = medians(times)
+    run = {name: statistics.median(values) for name, values in times.items()}
     spread = interval(times["notebook"], times["floor"])
-    suite = medians(runs(SUITE, args.repeats))
+    suite = {name: statistics.median(values) for name, values in runs(SUITE, args.repeats).items()}
     with tempfile.TemporaryDirectory() as scratch:
-        setups = {name: functools.partial(fresh_setup, command, scratch) for name, command in SETUPS.items()}
+        setups = {name: lambda c=command: fresh_setup(c, scratch) for name, command in SETUPS.items()}
         measured = runs(setups, args.repeats)
     uv, pip = (statistics.median(seconds for seconds, _ in measured[name]) for name in SETUPS)
     size = statistics.median(size for _, size in measured["make setup"])
@@ -134,8 +128,8 @@ def main():
         ("the `.venv` of `make setup`", f"{size:.0f} MB", "", "", "≤ 1300 MB"),
     ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = f"Measured {date.today()} on {machine} by `make bench`: medians of {args.repeats} interleaved runs"
-    text += f" (Run All: {len(times['floor'])}).\n\n"
+    text = f"Measured {time.strftime('%F')} on {machine} by `make bench`: medians of {args.repeats}"
+    text += f" interleaved runs (Run All: {len(times['floor'])}).\n\n"
     text += "\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n"
     print(text, end="")
     RESULTS.write_text("<!-- Written by `make bench` (bench/bench.py); do not edit by hand. -->\n\n" + text)

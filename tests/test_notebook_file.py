@@ -26,10 +26,7 @@ def code_cells(cells):
 def test_was_executed_top_to_bottom_in_a_fresh_kernel(notebook):
     counts = [cell.execution_count for cell in code_cells(notebook.cells)]
     assert counts == list(range(1, len(counts) + 1)), "run `make notebook`"
-
-
-def test_has_no_per_cell_timing_metadata(notebook):
-    assert [cell.id for cell in notebook.cells if "execution" in cell.metadata] == []
+    assert [cell.id for cell in notebook.cells if "execution" in cell.metadata] == [], "timing metadata"
 
 
 def test_outputs_are_only_stdout_text_and_png(notebook):

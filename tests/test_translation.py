@@ -26,8 +26,7 @@ def pairs(notebook):
 
 
 def code_tokens(source):
-    """The cell's Python tokens, comments left out and each string (an f-string whole) as "…": both may be
-    translated, a message the notebook raises above all. What the strings print is compared as outputs."""
+    """The cell's Python tokens, comments left out and each string as "…": they may be translated."""
     tokens, depth = [], 0  # depth: inside an f-string, which Python 3.12 splits into tokens
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         kind = tokenize.tok_name[token.type]
