@@ -40,8 +40,7 @@ SAME_GLYPHS = """characters => characters.map(character => {
     context.fillText(character, 2, 34);
     return context.getImageData(0, 0, 40, 40).data.join();
 }).every((drawn, _, all) => drawn === all[0])"""
-# Shift+Enter, as many times as asked, to the notebook's keyboard handler. Sent from the page itself:
-# through Chromium's input pipeline each key waits for a frame of the whole notebook, 0.1 s.
+# Shift+Enter, n times, sent from the page itself (through Chromium's input pipeline a key takes 0.1 s).
 SHIFT_ENTER = """times => { for (let i = 0; i < times; i++) document.activeElement.dispatchEvent(
     new KeyboardEvent("keydown", {key: "Enter", keyCode: 13, shiftKey: true, bubbles: true, cancelable: true})
 ); }"""

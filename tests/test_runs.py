@@ -122,8 +122,8 @@ def test_autograd_derivative_is_cos_on_every_grid(grid_run):
 
 
 @pytest.mark.parametrize("values", BAD_GRIDS, ids=str)
-def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, edition, twice, values):
-    cells = kernel.run(with_grid(nbfile.read(edition), **values), stop_at_error=True)
+def test_a_bad_grid_is_refused_before_backward_naming_the_culprit(kernel, notebook, twice, values):
+    cells = kernel.run(with_grid(notebook, **values), stop_at_error=True)
     errors = problems(cells)
     assert len(errors) == 1 and ": ValueError: " in errors[0], errors
     assert all(name in errors[0] for name in values), f"{errors[0]} does not name {list(values)}"

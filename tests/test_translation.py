@@ -29,8 +29,7 @@ def code_tokens(source):
     """The cell's Python tokens, comments left out and each string as "…": they may be translated."""
     tokens, depth = [], 0  # depth: inside an f-string, which Python 3.12 splits into tokens
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        kind = tokenize.tok_name[token.type]
-        depth += (kind == "FSTRING_START") - (kind == "FSTRING_END")
+        depth += ((kind := tokenize.tok_name[token.type]) == "FSTRING_START") - (kind == "FSTRING_END")
         if not depth and kind not in ("COMMENT", "NL"):
             tokens.append("…" if kind in ("STRING", "FSTRING_END") else token.string)
     return tokens
@@ -57,6 +56,8 @@ def test_every_code_cell_has_the_same_code_metadata_and_outputs(pairs):
         if english.cell_type == "code":
             cell = english.id
             assert code_tokens(chinese.source) == code_tokens(english.source), f"{cell}: the code differs"
+            fields = [sorted(re.findall(r"\{(\w+)", c.source)) for c in (english, chinese)]  # of f-strings
+            assert fields[0] == fields[1], f"{cell}: the strings interpolate other names: {fields}"
             assert chinese.metadata == english.metadata, f"{cell}: the metadata differ"
             assert chinese.outputs == english.outputs, f"{cell}: the outputs differ: run `make notebook`"
 
