@@ -46,8 +46,7 @@ def pytest(selection):
 
 
 def run_all(nb):
-    """Run All as JupyterLab 4 runs it: every code cell's request sent at once (`runCells` maps `runCell`
-    over the cells in one `Promise.all`), queued by the kernel; from kernel start to its shutdown."""
+    """Run All as JupyterLab 4 runs it (`runCells`: every cell sent at once), kernel start to shutdown."""
 
     async def run(runner):
         async with runner.async_setup_kernel():

@@ -22,14 +22,9 @@ CONDA_NAMES = {"pytorch-cpu": "torch"}  # conda-forge's names, where pip's diffe
 
 def entries(path):
     """[(name, version, marker)] of a requirements or lock file's own `name==version` lines."""
-    found = []
-    for line in (ROOT / path).read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("-"):
-            requirement = Requirement(line)
-            (spec,) = requirement.specifier
-            found.append((canonicalize_name(requirement.name), spec.version, requirement.marker))
-    return found
+    lines = [line.split("#")[0].strip() for line in (ROOT / path).read_text().splitlines()]
+    found = [Requirement(line) for line in lines if line and not line.startswith("-")]
+    return [(canonicalize_name(r.name), str(r.specifier).removeprefix("=="), r.marker) for r in found]
 
 
 def pins(path, here=False):

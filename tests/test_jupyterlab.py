@@ -59,7 +59,8 @@ def lab_url(edition, tmp_path_factory):
     """`make lab` on a copy of the notebook, on 127.0.0.1 and a free port; stopped by its process id."""
     folder = tmp_path_factory.mktemp("lab")
     (folder / "served").mkdir()
-    shutil.copy(edition, folder / "served")
+    for path in (edition, nbfile.HELPERS):  # what a learner downloads
+        shutil.copy(path, folder / "served")
     for plugin, values in SETTINGS.items():
         path = folder / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,5 @@
-"""The Chinese edition, autodiff_sin.zh.ipynb, is the English notebook translated: the same cells with the
-same code (strings aside) and outputs, and prose that carries every code span, number, formula, heading
-and link of the English, cell by cell. An edit made in one language only fails here, naming the cell."""
+"""The Chinese edition is the English notebook translated: the same cells, code (strings aside) and outputs,
+prose that carries every code span, number, formula, heading and link, and messages that fill in the same."""
 
 import io
 import re
@@ -8,10 +7,12 @@ import tokenize
 
 import pytest
 
+from autodiff_sin_helpers import MESSAGES
 from tools import notebook as nbfile
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+FIELD = re.compile(r"\{(\w+)")  # a name that an f-string or a str.format() template fills in
 # d2l's chapters have a Chinese edition of their own; every other address is the same in both.
 SAME_PLACE = {"https://zh.d2l.ai/": "https://d2l.ai/"}
 
@@ -56,7 +57,7 @@ def test_every_code_cell_has_the_same_code_metadata_and_outputs(pairs):
         if english.cell_type == "code":
             cell = english.id
             assert code_tokens(chinese.source) == code_tokens(english.source), f"{cell}: the code differs"
-            fields = [sorted(re.findall(r"\{(\w+)", c.source)) for c in (english, chinese)]  # of f-strings
+            fields = [sorted(FIELD.findall(c.source)) for c in (english, chinese)]
             assert fields[0] == fields[1], f"{cell}: the strings interpolate other names: {fields}"
             assert chinese.metadata == english.metadata, f"{cell}: the metadata differ"
             assert chinese.outputs == english.outputs, f"{cell}: the outputs differ: run `make notebook`"
@@ -69,3 +70,8 @@ def test_every_markdown_cell_carries_what_the_english_one_says(pairs):
             for kind in want:
                 differ = f"{english.id}: the {kind} differ: English {want[kind]}, Chinese {got[kind]}"
                 assert got[kind] == want[kind], differ
+
+
+def test_the_helpers_messages_fill_in_the_same_names_in_both_languages():
+    fields = [{key: sorted(FIELD.findall(text)) for key, text in say.items()} for say in MESSAGES.values()]
+    assert fields[0] == fields[1], "autodiff_sin_helpers.py: its two languages' MESSAGES fill in other names"

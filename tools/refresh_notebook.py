@@ -1,5 +1,4 @@
-"""`make notebook`: re-execute each edition of the notebook top to bottom in a fresh kernel, store its
-outputs, and write the README's picture of the answer plot (x86-64 Linux only: see below)."""
+"""`make notebook` (x86-64 Linux only): each edition run in a fresh kernel; outputs, README picture stored."""
 
 import base64
 import sys

@@ -1,0 +1,201 @@
+"""The notebook's housekeeping, kept out of its way: the checks its cells call, and the figures' format.
+
+autodiff_sin.ipynb and autodiff_sin.zh.ipynb import this file from their folder and call set_up() in their
+Setup cell. Nothing here is about autograd itself; the checks use it only to compare x.grad with a fresh
+autograd computation (never with cos, which is the exercise). When the grid, x, y or x.grad is not what the
+cells need, a check stops the cell with a message that says what to run, in the notebook's language.
+"""
+
+import io
+
+import matplotlib.pyplot as plt
+import torch
+from IPython import get_ipython
+from PIL import Image
+
+# Every message, in each edition's language; {names} are filled in where the message is raised.
+MESSAGES = {
+    "en": {
+        "x": "Step 1's cell",
+        "y": "Step 3's backward() cell",
+        "parameters": "the parameters cell",
+        "redo steps": "run {x} and {y} again, or choose Run → Run All Cells",
+        "redo backward": "run {y}",
+        "own leaf": "to experiment, use a leaf of your own, x.detach().clone().requires_grad_(True)",
+        "made in": "{name} is made in {cell}: run it first ({more})",
+        "made above": "if a cell above makes {name}, run it first ({more}); if not, check the spelling",
+        "more": "Run → Run All Above Selected Cell runs every cell above this one",
+        "not yet": "{name} is not defined yet: run {cell}",
+        "bad grid": "{problem}; got {got}: change it in the parameters cell, then choose Run → Run All Cells",
+        "dtype": "dtype must be 'float32' or 'float64'",
+        "type": "start, stop and step must be Python floats or ints (of size below 2**63)",
+        "order": "need step > 0 and start < stop",
+        "range": "start and stop must lie within ±{limit:.1e} in {dtype}",
+        "tiny": "step must be at least {tiny:.1e}, the smallest normal {dtype}",
+        "count": "more than 10**5 points, the most this notebook takes",
+        "points": "need two or more finite, distinct points in {dtype}",
+        "span": "the points span too little, or lie too close to 0, for a plot to show",
+        "x grid": "x is not the grid of the parameters cell: {redo}",
+        "grad mode": "grad mode is off: run torch.set_grad_enabled(True)",
+        "x leaf": "x is not a leaf that requires grad: {redo}; {leaf}",
+        "y sin": "y is not Step 3's sin(x): {redo}",
+        "grad empty": "x.grad is empty: {redo}",
+        "grad graph": "x.grad requires grad, as after backward(create_graph=True): {redo}; {leaf}",
+        "grad times": "x.grad is {times:g} times the derivative of sin at x, as after another backward() "
+        "through x (it adds into x.grad): {redo}; {leaf}",
+        "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
+        "of another function (it adds into x.grad): {redo}; {leaf}",
+    },
+    "zh": {
+        "x": "第 1 步的单元格",
+        "y": "第 3 步调用 backward() 的单元格",
+        "parameters": "参数单元格",
+        "redo steps": "请重新运行{x}和{y}，或者选择 Run → Run All Cells",
+        "redo backward": "请运行{y}",
+        "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)",
+        "made in": "{name} 在{cell}中定义：请先运行它（{more}）",
+        "made above": "如果上面有单元格定义了 {name}，请先运行它（{more}）；否则请检查名字是否拼错",
+        "more": "Run → Run All Above Selected Cell 会运行这个单元格上面的所有单元格",
+        "not yet": "{name} 还没有定义：请运行{cell}",
+        "bad grid": "{problem}；现在是 {got}。请在参数单元格中修改，然后选择 Run → Run All Cells",
+        "dtype": "dtype 必须是 'float32' 或 'float64'",
+        "type": "start、stop 和 step 必须是 Python 浮点数或整数（绝对值小于 2**63）",
+        "order": "需要 step > 0 且 start < stop",
+        "range": "在 {dtype} 中，start 和 stop 必须在 ±{limit:.1e} 以内",
+        "tiny": "在 {dtype} 中，step 至少要是 {tiny:.1e}（最小的正规数）",
+        "count": "点数超过 10**5，这是本笔记本能处理的上限",
+        "points": "在 {dtype} 中至少需要两个有限且互不相同的点",
+        "span": "这些点的跨度太小，或者离 0 太近，图上显示不出来",
+        "x grid": "x 已不再是参数单元格所设的网格：{redo}",
+        "grad mode": "梯度模式已关闭：请运行 torch.set_grad_enabled(True)",
+        "x leaf": "x 不再是需要梯度的叶节点：{redo}。{leaf}",
+        "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
+        "grad empty": "x.grad 是空的：{redo}",
+        "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
+        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对由 x 算出的结果调用了 "
+        "backward()（梯度会累积）。{redo}。{leaf}",
+        "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
+        "反向传播。{redo}。{leaf}",
+    },
+}
+say = MESSAGES["en"]  # set_up() chooses the edition's
+PARAMETERS = ("start", "stop", "step", "dtype")  # the names the parameters cell sets, in check_grid's order
+
+
+def set_up(language):
+    """The messages in `language` ("en" or "zh"), a note on every NameError, and sharp figures."""
+    global say
+    say = MESSAGES[language]
+    shell = get_ipython()
+    shell.set_custom_exc((NameError,), say_what_to_run)
+    plt.rcParams.update({"figure.figsize": (6.4, 3.4), "figure.subplot.bottom": 0.14})
+    shell.display_formatter.formatters["image/png"].type_printers[plt.Figure] = sharp_small_png
+
+
+def sharp_small_png(fig):
+    """Figures drawn at twice the pixel density, for high-density screens, stored in 64 colours."""
+    pixels, stored = io.BytesIO(), io.BytesIO()
+    fig.savefig(pixels, format="raw", dpi=2 * fig.dpi)  # RGBA values, not yet a PNG
+    width, height = (round(inches * 2 * fig.dpi) for inches in fig.get_size_inches())
+    image = Image.frombytes("RGBA", (width, height), pixels.getvalue()).convert("RGB")
+    image = image.quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    image.save(stored, format="png")
+    return stored.getvalue(), {"width": width // 2, "height": height // 2}
+
+
+def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
+    """IPython calls this on a NameError: its usual report, and where the missing name is made."""
+    if error.name in PARAMETERS + ("x", "y"):
+        error.add_note(text("made in", name=error.name, cell=made_in(error.name), more=say["more"]))
+    elif error.name and kind is NameError:  # not an UnboundLocalError
+        error.add_note(text("made above", name=error.name, more=say["more"]))
+    shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
+
+
+def text(key, **values):
+    """The message `key` in the notebook's language, its {names} filled in."""
+    cells = {"x": say["x"], "y": say["y"]}
+    return say[key].format(**cells | values)
+
+
+def refusal(kind, message):
+    """An error the notebook shows as its message alone, without a traceback through this file."""
+    error = kind(message)
+    error._render_traceback_ = lambda: [f"{kind.__name__}: {message}"]  # IPython's hook: no traceback
+    return error
+
+
+def made_in(name):
+    """The cell that makes the notebook's variable `name`, as the messages name it."""
+    return say["parameters" if name in PARAMETERS else name]
+
+
+def notebook(name):
+    """A variable of the notebook, or a NameError that names the cell that makes it."""
+    variables = get_ipython().user_ns
+    if name not in variables:
+        raise refusal(NameError, text("not yet", name=name, cell=made_in(name)))
+    return variables[name]
+
+
+def check_grid(start, stop, step, dtype):
+    """The grid's points, if the cells can use them, or a ValueError that names what to change."""
+
+    def refuse(problem, **values):
+        got = f"{start=}, {stop=}, {step=}, {dtype=}"
+        return refusal(ValueError, text("bad grid", problem=text(problem, **values), got=got))
+
+    if dtype not in ("float32", "float64"):
+        raise refuse("dtype")
+    if not all(isinstance(v, float) or type(v) is int and abs(v) < 2**63 for v in (start, stop, step)):
+        raise refuse("type")
+    if not (step > 0 and stop > start):  # False for a NaN too
+        raise refuse("order")
+    info = torch.finfo(getattr(torch, dtype))
+    if not max(abs(start), abs(stop)) <= info.max / 100:  # beyond it, the plots overflow
+        raise refuse("range", limit=info.max / 100, dtype=dtype)
+    if step < info.tiny:
+        raise refuse("tiny", tiny=info.tiny, dtype=dtype)
+    if (float(stop) - float(start)) / step > 10**5:  # in floats, as arange counts
+        raise refuse("count")
+    points = torch.arange(start, stop, step, dtype=getattr(torch, dtype))
+    if len(points) < 2 or not (points.isfinite().all() and (points.diff() > 0).all()):
+        raise refuse("points", dtype=dtype)
+    low, high = points[0].item(), points[-1].item()  # what a plot can show
+    if high - low <= 1e-12 * max(abs(low), abs(high)) or max(abs(low), abs(high)) < 1e-286:
+        raise refuse("span")
+    return points
+
+
+def check_x():
+    """x is Step 1's: the grid the parameters cell sets, a leaf that requires grad."""
+    grid = check_grid(*map(notebook, PARAMETERS))
+    x = notebook("x")
+    if not (isinstance(x, torch.Tensor) and x.dtype == grid.dtype and torch.equal(x.detach(), grid)):
+        raise refusal(RuntimeError, text("x grid", redo=text("redo steps")))
+    if not torch.is_grad_enabled():
+        raise refusal(RuntimeError, text("grad mode"))
+    if not (x.is_leaf and x.requires_grad):
+        raise refusal(RuntimeError, text("x leaf", redo=text("redo steps"), leaf=say["own leaf"]))
+
+
+def check_steps():
+    """x is Step 1's, y is sin(x) and x.grad its derivative, as Step 3 left them: compared with a fresh
+    autograd computation, the exercise's own method."""
+    check_x()
+    x, y = notebook("x"), notebook("y")
+    grad, redo = x.grad, {"redo": text("redo backward"), "leaf": say["own leaf"]}
+    sin_node = isinstance(y, torch.Tensor) and y.grad_fn is not None and y.grad_fn.name() == "SinBackward0"
+    if not (sin_node and torch.equal(y.detach(), torch.sin(x.detach()))):
+        raise refusal(RuntimeError, text("y sin", **redo))
+    if grad is None:
+        raise refusal(RuntimeError, text("grad empty", **redo))
+    if grad.requires_grad:
+        raise refusal(RuntimeError, text("grad graph", **redo))
+    fresh = x.detach().clone().requires_grad_(True)
+    torch.sin(fresh).sum().backward()
+    if not torch.equal(grad, fresh.grad):
+        times = (grad / fresh.grad).mean().round().item()
+        if times >= 2 and torch.allclose(grad, times * fresh.grad):
+            raise refusal(RuntimeError, text("grad times", times=times, **redo))
+        raise refusal(RuntimeError, text("grad other", **redo))
