@@ -1,14 +1,18 @@
-"""The notebook's housekeeping, kept out of its way: the checks its cells call, and the figures' format.
+"""What the notebook's learners need not read: the checks its cells call, the figures' format, and the
+drawing of its larger pictures.
 
 autodiff_sin.ipynb and autodiff_sin.zh.ipynb import this file from their folder and call set_up() in their
-Setup cell. Nothing here is about autograd itself; the checks use it only to compare x.grad with a fresh
-autograd computation (never with cos, which is the exercise). When the grid, x, y or x.grad is not what the
-cells need, a check stops the cell with a message that says what to run, in the notebook's language.
+Setup cell. Nothing here teaches autograd: the checks use it only to compare x.grad with a fresh autograd
+computation (never with cos, which is the exercise), and the drawing functions get plain arrays. When the
+grid, x, y or x.grad is not what the cells need, a check stops the cell with a message that says what to
+run, in the notebook's language.
 """
 
 import io
+import math
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from IPython import get_ipython
 from PIL import Image
@@ -199,3 +203,131 @@ def check_steps():
         if times >= 2 and torch.allclose(grad, times * fresh.grad):
             raise refusal(RuntimeError, text("grad times", times=times, **redo))
         raise refusal(RuntimeError, text("grad other", **redo))
+
+
+# The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
+
+
+def draw_tangents(grid, sin_values, slopes, step):
+    """sin and its derivative, and at up to three points, where sin climbs fastest, falls fastest and is
+    flattest, the tangent with slope x.grad[i] and a dotted line from the point to that slope; each printed.
+    """
+    candidates = {
+        "climbs fastest": np.argmax(slopes),
+        "falls fastest": np.argmin(slopes),
+        "flattest": np.argmin(abs(slopes)),  # last: on a tiny grid, a steep point keeps its steep name
+    }
+    picked = {}  # each point once, and only where its name is true
+    for where, i in candidates.items():
+        fits = {"climbs fastest": slopes[i] > 0, "falls fastest": slopes[i] < 0}.get(where, True)
+        if fits and i not in picked.values():
+            picked[where] = int(i)
+
+    fig, ax = plt.subplots()
+    ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
+    ax.plot(grid, sin_values, "-", color="#0072B2", linewidth=2, label="f(x) = sin(x)")
+    ax.plot(grid, slopes, "--", color="#E69F00", linewidth=2, label="df/dx by autograd: x.grad")
+    half_width = min(0.05 * (grid[-1] - grid[0]), 0.5)
+    digits = max(0, math.ceil(-math.log10(step))) + 1  # enough decimals to tell neighbouring points apart
+    for where, i in picked.items():
+        ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
+        ax.plot(grid[i] + ends, sin_values[i] + slopes[i] * ends, "k-", linewidth=1.5)
+        ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
+        ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
+        ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
+        print(f"{where:<15} x = {grid[i]:z.{digits}f}   slope x.grad[{i}] = {slopes[i]:+z.3f}")
+    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
+    ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
+    ax.set(xlabel="x")
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.88)
+    fig.legend(loc="upper center", ncols=4, frameon=False, fontsize="small")
+    plt.show()
+
+
+def draw_sin_squared_graph(names):
+    """The graph of s_g = sum(sin(x_g) ** 2): the tensors and the forward pass on top, below them the
+    nodes `names` (leaf first) and the backward pass, each backward arrow labelled with its gradient."""
+    fig, ax = plt.subplots(figsize=(6.4, 2.1))
+    fig.subplots_adjust(0, 0, 1, 1)
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.axis("off")
+    column = [0.09, 0.35, 0.61, 0.85]
+    tensors = ["x_g", "sin(x_g)", "sin(x_g)**2", "s_g"]
+    carried = ["1", "2 sin(x_g)", "2 sin(x_g) sin′(x_g)"]  # the gradient on each backward arrow
+    style = dict(ha="center", va="center", family="monospace", fontsize="small")
+    tensor_box = dict(boxstyle="round", facecolor="#DCEAF7", edgecolor="#0072B2")
+    node_box = dict(boxstyle="round", facecolor="0.93", edgecolor="0.3")
+    forward = dict(arrowstyle="-|>", color="#0072B2", linewidth=1.5, shrinkA=4, shrinkB=4)
+    backward = dict(forward, color="#D55E00", linestyle="--")
+    top, bottom = [], []
+    for k, (tensor, name) in enumerate(zip(tensors, names, strict=True)):
+        top.append(ax.text(column[k], 0.85, tensor, **style, bbox=tensor_box))
+        bottom.append(ax.text(column[k], 0.35, name, **style, bbox=node_box))
+        ax.plot([column[k]] * 2, [0.46, 0.74], ":", color="0.6")
+    for k in range(1, len(column)):  # arrows from box edge to box edge
+        ax.annotate("", (0, 0.5), (1, 0.5), top[k], top[k - 1], arrowprops=forward)
+        ax.annotate("", (1, 0.5), (0, 0.5), bottom[k - 1], bottom[k], arrowprops=backward)
+        ax.text(
+            (column[k] + column[k - 1]) / 2, 0.5, carried[len(column) - 1 - k], ha="center", fontsize="small"
+        )
+    ax.annotate("", (1, 0.5), (0.99, 0.35), bottom[-1], "data", arrowprops=backward)  # ds/ds = 1 enters
+    ax.text(0.97, 0.42, "ds/ds = 1", ha="right", fontsize="small")
+    ax.annotate("", (column[0], 0.14), (0.5, 0), "data", bottom[0], arrowprops=backward)
+    ax.text(column[0], 0.07, "x_g.grad", **style)
+    plt.show()
+
+
+def draw_difference_errors(steps_h, fitting):
+    """Finite differences' largest error against the step h, for each dtype in `fitting` ({dtype: (largest
+    |x|, errors at each h)}), with the truncation line h²/6, each dtype's rounding bound and its smallest
+    error (a star, also printed)."""
+    # The axes' range: down to 1e-13, or below the smallest error; guide lines only inside it.
+    low = min([1e-13] + [e / 3 for _, errors in fitting.values() for e in errors if e > 0])
+    high = 10
+
+    def inside(values):
+        return [v if low <= v <= high else float("nan") for v in values]
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    truncation = inside([h**2 / 6 for h in steps_h])
+    ax.loglog(steps_h, truncation, "-", color="k", linewidth=0.8, zorder=3, label="truncation h²/6")
+    for name, style, color, guide, layer in [
+        ("float32", "o-", "#0072B2", ":", 3),  # float32 over float64 where they coincide
+        ("float64", "s--", "#E69F00", "-.", 2),
+    ]:
+        if name not in fitting:
+            continue
+        x_max, errors = fitting[name]
+        eps_dtype = torch.finfo(getattr(torch, name)).eps
+        rounding = [eps_dtype * (1 + x_max) / (2 * h) + 2 * eps_dtype for h in steps_h]
+        ax.loglog(
+            steps_h,
+            errors,
+            style,
+            color=color,
+            markersize=4,
+            markerfacecolor="none",
+            zorder=layer,
+            label=f"{name}: error",
+        )
+        ax.loglog(
+            steps_h, inside(rounding), guide, color=color, linewidth=1.2, label=f"{name}: rounding bound"
+        )
+        best = min(range(len(steps_h)), key=errors.__getitem__)
+        ax.plot(
+            steps_h[best],
+            max(errors[best], low),  # an error of 0 sits on the axis
+            "*",
+            color=color,
+            markeredgecolor="k",
+            markersize=12,
+            zorder=4,
+            label=f"{name}: smallest",
+        )
+        print(f"{name}: smallest error {errors[best]:.1e} at h = {steps_h[best]:.0e}")
+    ax.set(xlabel="step h", ylabel="max |error|", ylim=(low, high))
+    ax.xaxis.set_major_formatter("{x:.0e}")  # as Python prints powers of ten: 1e-10
+    ax.yaxis.set_major_formatter("{x:.0e}")
+    fig.subplots_adjust(left=0.12, right=0.64, bottom=0.13, top=0.97)
+    fig.legend(loc="upper right", frameon=False, fontsize="small")
+    plt.show()
