@@ -26,10 +26,10 @@ MESSAGES = {
         "redo steps": "run {x} and {y} again, or choose Run → Run All Cells",
         "redo backward": "run {y}",
         "own leaf": "to experiment, use a leaf of your own, x.detach().clone().requires_grad_(True)",
-        "made in": "{name} is made in {cell}: run it first ({more})",
-        "made above": "if a cell above makes {name}, run it first ({more}); if not, check the spelling",
-        "more": "Run → Run All Above Selected Cell runs every cell above this one",
-        "not yet": "{name} is not defined yet: run {cell}",
+        "made in": "{name} is made in {cell}: run it first, {more}",
+        "made above": "if a cell above makes {name}, run it first, {more}; if not, check the spelling",
+        "more": "or every cell above this one (Run → Run All Above Selected Cell)",
+        "not yet": "{name} is not defined yet: run {cell}, {more}",
         "bad grid": "{problem}; got {got}: change it in the parameters cell, then choose Run → Run All Cells",
         "dtype": "dtype must be 'float32' or 'float64'",
         "type": "start, stop and step must be Python floats or ints (of size below 2**63)",
@@ -57,10 +57,10 @@ MESSAGES = {
         "redo steps": "请重新运行{x}和{y}，或者选择 Run → Run All Cells",
         "redo backward": "请运行{y}",
         "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)",
-        "made in": "{name} 在{cell}中定义：请先运行它（{more}）",
-        "made above": "如果上面有单元格定义了 {name}，请先运行它（{more}）；否则请检查名字是否拼错",
-        "more": "Run → Run All Above Selected Cell 会运行这个单元格上面的所有单元格",
-        "not yet": "{name} 还没有定义：请运行{cell}",
+        "made in": "{name} 在{cell}中定义：请先运行它，{more}",
+        "made above": "如果上面有单元格定义了 {name}，请先运行它，{more}；否则请检查名字是否拼错",
+        "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
+        "not yet": "{name} 还没有定义：请运行{cell}，{more}",
         "bad grid": "{problem}；现在是 {got}。请在参数单元格中修改，然后选择 Run → Run All Cells",
         "dtype": "dtype 必须是 'float32' 或 'float64'",
         "type": "start、stop 和 step 必须是 Python 浮点数或整数（绝对值小于 2**63）",
@@ -110,16 +110,16 @@ def sharp_small_png(fig):
 def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
     """IPython calls this on a NameError: its usual report, and where the missing name is made."""
     if error.name in PARAMETERS + ("x", "y"):
-        error.add_note(text("made in", name=error.name, cell=made_in(error.name), more=say["more"]))
+        error.add_note(text("made in", name=error.name, cell=made_in(error.name)))
     elif error.name and kind is NameError:  # not an UnboundLocalError
-        error.add_note(text("made above", name=error.name, more=say["more"]))
+        error.add_note(text("made above", name=error.name))
     shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
 
 
 def text(key, **values):
     """The message `key` in the notebook's language, its {names} filled in."""
-    cells = {"x": say["x"], "y": say["y"]}
-    return say[key].format(**cells | values)
+    shared = {"x": say["x"], "y": say["y"], "more": say["more"]}
+    return say[key].format(**shared | values)
 
 
 def refusal(kind, message):
@@ -228,14 +228,17 @@ def draw_tangents(grid, sin_values, slopes, step):
     ax.plot(grid, sin_values, "-", color="#0072B2", linewidth=2, label="f(x) = sin(x)")
     ax.plot(grid, slopes, "--", color="#E69F00", linewidth=2, label="df/dx by autograd: x.grad")
     half_width = min(0.05 * (grid[-1] - grid[0]), 0.5)
-    digits = max(0, math.ceil(-math.log10(step))) + 1  # enough decimals to tell neighbouring points apart
+    # x with enough decimals to tell neighbouring points apart; on fine grids, enough significant digits
+    digits = max(0, math.ceil(-math.log10(step))) + 1
+    significant = min(17, math.ceil(math.log10(max(abs(grid[0]), abs(grid[-1])) / step)) + 1)
+    x_format = f"z.{digits}f" if digits <= 6 else f".{max(significant, 1)}g"
     for where, i in picked.items():
         ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
         ax.plot(grid[i] + ends, sin_values[i] + slopes[i] * ends, "k-", linewidth=1.5)
         ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
-        print(f"{where:<15} x = {grid[i]:z.{digits}f}   slope x.grad[{i}] = {slopes[i]:+z.3f}")
+        print(f"{where:<15} x = {grid[i]:{x_format}}   slope x.grad[{i}] = {slopes[i]:+z.3f}")
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
