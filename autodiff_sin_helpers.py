@@ -271,7 +271,7 @@ def draw_sin_squared_graph(names):
         ax.annotate("", (0, 0.5), (1, 0.5), top[k], top[k - 1], arrowprops=forward)
         ax.annotate("", (1, 0.5), (0, 0.5), bottom[k - 1], bottom[k], arrowprops=backward)
         ax.text(
-            (column[k] + column[k - 1]) / 2, 0.5, carried[len(column) - 1 - k], ha="center", fontsize="small"
+            (column[k] + column[k - 1]) / 2, 0.42, carried[len(column) - 1 - k], ha="center", fontsize="small"
         )
     ax.annotate("", (1, 0.5), (0.99, 0.35), bottom[-1], "data", arrowprops=backward)  # ds/ds = 1 enters
     ax.text(0.97, 0.42, "ds/ds = 1", ha="right", fontsize="small")
