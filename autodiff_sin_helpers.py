@@ -49,6 +49,12 @@ MESSAGES = {
         "through x (it adds into x.grad): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
         "of another function (it adds into x.grad): {redo}; {leaf}",
+        "mine empty": "x_try.grad is empty: no backward() has reached x_try (does x_try still require grad?)",
+        "mine right": "x_try.grad is the derivative of sin at every point of x_try: well done",
+        "mine times": "x_try.grad is {times:g} times the derivative of sin: each backward() adds into .grad; "
+        "run the whole cell again, which makes x_try anew",
+        "mine other": "x_try.grad is not the derivative of sin at x_try: did backward() start from "
+        "torch.sin(x_try).sum()?",
     },
     "zh": {
         "x": "第 1 步的单元格",
@@ -80,9 +86,17 @@ MESSAGES = {
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
         "反向传播。{redo}。{leaf}",
+        "mine empty": "x_try.grad 还是空的：还没有 backward() 传到 x_try（x_try 还需要梯度吗？）",
+        "mine right": "x_try.grad 正是 sin 在 x_try 每个点处的导数：做对了",
+        "mine times": "x_try.grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
+        "请重新运行整个单元格，它会重新创建 x_try",
+        "mine other": "x_try.grad 不是 sin 在 x_try 处的导数："
+        "backward() 是从 torch.sin(x_try).sum() 出发的吗？",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
+# Colours told apart with any colour vision and in grayscale (Okabe and Ito); plain plt.plot uses them too.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 PARAMETERS = ("start", "stop", "step", "dtype")  # the names the parameters cell sets, in check_grid's order
 
 
@@ -93,6 +107,7 @@ def set_up(language):
     shell = get_ipython()
     shell.set_custom_exc((NameError,), say_what_to_run)
     plt.rcParams.update({"figure.figsize": (6.4, 3.4), "figure.subplot.bottom": 0.14})
+    plt.rcParams["axes.prop_cycle"] = plt.cycler(color=OKABE_ITO)  # the colours of the notebook's pictures
     shell.display_formatter.formatters["image/png"].type_printers[plt.Figure] = sharp_small_png
 
 
@@ -203,6 +218,23 @@ def check_steps():
         if times >= 2 and torch.allclose(grad, times * fresh.grad):
             raise refusal(RuntimeError, text("grad times", times=times, **redo))
         raise refusal(RuntimeError, text("grad other", **redo))
+
+
+def check_mine(x_try):
+    """Feedback on the try-it, printed: is x_try.grad the derivative of sin at every point of x_try?"""
+    grad = getattr(x_try, "grad", None)
+    if grad is None:
+        print(text("mine empty"))
+        return
+    fresh = x_try.detach().clone().requires_grad_(True)
+    torch.sin(fresh).sum().backward()
+    times = (grad / fresh.grad).mean().round().item()
+    if torch.equal(grad, fresh.grad):
+        print(text("mine right"))
+    elif times >= 2 and torch.allclose(grad, times * fresh.grad):
+        print(text("mine times", times=times))
+    else:
+        print(text("mine other"))
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
