@@ -260,10 +260,11 @@ def draw_tangents(grid, sin_values, slopes, step):
     ax.plot(grid, sin_values, "-", color="#0072B2", linewidth=2, label="f(x) = sin(x)")
     ax.plot(grid, slopes, "--", color="#E69F00", linewidth=2, label="df/dx by autograd: x.grad")
     half_width = min(0.05 * (grid[-1] - grid[0]), 0.5)
-    # x with enough decimals to tell neighbouring points apart; on fine grids, enough significant digits
+    # x with enough decimals to tell neighbouring points apart; on fine or huge grids, significant digits
     digits = max(0, math.ceil(-math.log10(step))) + 1
-    significant = min(17, math.ceil(math.log10(max(abs(grid[0]), abs(grid[-1])) / step)) + 1)
-    x_format = f"z.{digits}f" if digits <= 6 else f".{max(significant, 1)}g"
+    largest = max(abs(grid[0]), abs(grid[-1]))
+    significant = max(1, min(17, math.ceil(math.log10(largest / step)) + 1))
+    x_format = f"z.{digits}f" if digits <= 6 and largest < 1e6 else f".{significant}g"
     for where, i in picked.items():
         ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
         ax.plot(grid[i] + ends, sin_values[i] + slopes[i] * ends, "k-", linewidth=1.5)
