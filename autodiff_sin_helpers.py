@@ -49,10 +49,11 @@ MESSAGES = {
         "through x (it adds into x.grad): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
         "of another function (it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "x_try.grad is empty: no backward() has reached x_try (does x_try still require grad?)",
+        "mine empty": "x_try.grad is empty: no backward() has reached x_try (did it go through x instead?)",
         "mine right": "x_try.grad is the derivative of sin at every point of x_try: well done",
         "mine times": "x_try.grad is {times:g} times the derivative of sin: each backward() adds into .grad; "
-        "run the whole cell again, which makes x_try anew",
+        "run the whole cell again, keeping its first line, which makes x_try anew",
+        "mine x": "that is Step 3's x, not x_try: work on x_try, and run {y} again to set x.grad right",
         "mine other": "x_try.grad is not the derivative of sin at x_try: did backward() start from "
         "torch.sin(x_try).sum()?",
     },
@@ -82,14 +83,15 @@ MESSAGES = {
         "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
         "grad empty": "x.grad 还是空的（None）：{redo}",
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
-        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对由 x 算出的结果调用了 "
+        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对用 x 算出的结果调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
         "反向传播。{redo}。{leaf}",
-        "mine empty": "x_try.grad 还是空的：还没有 backward() 传到 x_try（x_try 还需要梯度吗？）",
+        "mine empty": "x_try.grad 还是空的：反向传播没有到达 x_try（是不是经过 x 调用了 backward()？）",
         "mine right": "x_try.grad 正是 sin 在 x_try 每个点处的导数：做对了",
         "mine times": "x_try.grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
-        "请重新运行整个单元格，它会重新创建 x_try",
+        "请保留单元格的第一行（它会重新创建 x_try），再重新运行整个单元格",
+        "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做，并重新运行{y}，让 x.grad 恢复正确",
         "mine other": "x_try.grad 不是 sin 在 x_try 处的导数："
         "backward() 是从 torch.sin(x_try).sum() 出发的吗？",
     },
@@ -222,6 +224,9 @@ def check_steps():
 
 def check_mine(x_try):
     """Feedback on the try-it, printed: is x_try.grad the derivative of sin at every point of x_try?"""
+    if x_try is notebook("x"):
+        print(text("mine x"))
+        return
     grad = getattr(x_try, "grad", None)
     if grad is None:
         print(text("mine empty"))

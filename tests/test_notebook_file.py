@@ -79,7 +79,7 @@ def test_every_assert_says_what_failed(notebook):
 
 
 SECTIONS = re.compile(r"\[[^\]]*\]\([^)]*\)|§[\d.]+")  # links and section numbers such as §2.5
-INTEGER = re.compile(r"(?<![\w.-])\d+(?![\w-]|\.\d)")  # 17 and 100; not float32, 0.1, x86-64, 32-bit
+INTEGER = re.compile(r"(?<![\w.-])\d+(?![\w-]|\.\d| 位)")  # 17, 100; not float32, 0.1, x86-64, 32-bit, 32 位
 NOT_COUNTS = re.compile(
     rf"{nbfile.CODE_SPAN.pattern}|{nbfile.FORMULA.pattern}"  # where 10 in arange(0, 10, 0.1) is no claim
     r"|\bSteps? \d+(?: to \d+)?|^\s*\**\d+\.|\b(?:exercise|solution)s? \d+",  # numbering
