@@ -49,17 +49,17 @@ MESSAGES = {
         "through x (it adds into x.grad): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
         "of another function (it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "x_try.grad is empty: no backward() has reached x_try (did it go through x instead?)",
-        "mine right": "x_try.grad is the derivative of sin at every point of x_try: well done",
-        "mine times": "x_try.grad is {times:g} times the derivative of sin: each backward() adds into .grad; "
-        "run the whole cell again, keeping its first line, which makes x_try anew",
+        "mine empty": "its .grad is empty: no backward() has reached it (did one go through x instead?)",
+        "mine right": "its .grad is the derivative of sin at every point: well done",
+        "mine times": "its .grad is {times:g} times the derivative of sin: each backward() adds into "
+        ".grad; run the try-it cell again, keeping its first line, which makes x_try anew",
+        "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
+        "backward() start from torch.sin(...).sum()?",
         "mine x": "that is Step 3's x, not x_try: work on x_try, and run {y} again to set x.grad right",
-        "mine other": "x_try.grad is not the derivative of sin at x_try: did backward() start from "
-        "torch.sin(x_try).sum()?",
     },
     "zh": {
         "x": "第 1 步的单元格",
-        "y": "第 3 步调用 backward() 的单元格",
+        "y": "第 3 步（调用 backward() 的单元格）",
         "parameters": "参数单元格",
         "redo steps": "请重新运行{x}和{y}，或者选择 Run → Run All Cells",
         "redo backward": "请运行{y}",
@@ -87,13 +87,13 @@ MESSAGES = {
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
         "反向传播。{redo}。{leaf}",
-        "mine empty": "x_try.grad 还是空的：反向传播没有到达 x_try（是不是经过 x 调用了 backward()？）",
-        "mine right": "x_try.grad 正是 sin 在 x_try 每个点处的导数：做对了",
-        "mine times": "x_try.grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
-        "请保留单元格的第一行（它会重新创建 x_try），再重新运行整个单元格",
+        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（是不是经过 x 调用了 backward()？）",
+        "mine right": "它的 .grad 正是 sin 在每个点处的导数：做对了",
+        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
+        "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行这个单元格",
+        "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
+        "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做，并重新运行{y}，让 x.grad 恢复正确",
-        "mine other": "x_try.grad 不是 sin 在 x_try 处的导数："
-        "backward() 是从 torch.sin(x_try).sum() 出发的吗？",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -223,7 +223,7 @@ def check_steps():
 
 
 def check_mine(x_try):
-    """Feedback on the try-it, printed: is x_try.grad the derivative of sin at every point of x_try?"""
+    """Feedback on the try-it, printed: is the .grad of x_try (or of any leaf) the derivative of sin?"""
     if x_try is notebook("x"):
         print(text("mine x"))
         return
@@ -315,6 +315,8 @@ def draw_sin_squared_graph(names):
     ax.text(0.97, 0.42, "ds/ds = 1", ha="right", fontsize="small")
     ax.annotate("", (column[0], 0.14), (0.5, 0), "data", bottom[0], arrowprops=backward)
     ax.text(column[0], 0.07, "x_g.grad", **style)
+    ax.text(0.99, 0.97, "forward pass", ha="right", va="top", color="#0072B2", fontsize="small")
+    ax.text(0.99, 0.03, "backward pass", ha="right", va="bottom", color="#D55E00", fontsize="small")
     plt.show()
 
 
