@@ -49,13 +49,13 @@ MESSAGES = {
         "through x (it adds into x.grad): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
         "of another function (it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "its .grad is empty: no backward() has reached it (did one go through x instead?)",
+        "mine empty": "its .grad is empty: no backward() has reached it (does it still require grad?)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
         "mine times": "its .grad is {times:g} times the derivative of sin: each backward() adds into "
         ".grad; run the try-it cell again, keeping its first line, which makes x_try anew",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
-        "mine x": "that is Step 3's x, not x_try: work on x_try, and run {y} again to set x.grad right",
+        "mine x": "that is Step 3's x, not x_try: work on x_try (after a backward() through x, run {y})",
     },
     "zh": {
         "x": "第 1 步的单元格",
@@ -87,13 +87,13 @@ MESSAGES = {
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
         "反向传播。{redo}。{leaf}",
-        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（是不是经过 x 调用了 backward()？）",
+        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（它还需要梯度吗？）",
         "mine right": "它的 .grad 正是 sin 在每个点处的导数：做对了",
         "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
-        "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行这个单元格",
+        "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行该单元格",
         "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做，并重新运行{y}，让 x.grad 恢复正确",
+        "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做（如果经过 x 调用过 backward()，请运行{y}）",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -234,7 +234,7 @@ def check_mine(x_try):
     fresh = x_try.detach().clone().requires_grad_(True)
     torch.sin(fresh).sum().backward()
     times = (grad / fresh.grad).mean().round().item()
-    if torch.equal(grad, fresh.grad):
+    if torch.allclose(grad, fresh.grad, rtol=1e-6, atol=1e-7):  # also when computed in float64
         print(text("mine right"))
     elif times >= 2 and torch.allclose(grad, times * fresh.grad):
         print(text("mine times", times=times))
