@@ -55,6 +55,8 @@ MESSAGES = {
         ".grad; run the try-it cell again, keeping its first line, which makes x_try anew",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
+        "mine via x": "its .grad is empty, but x.grad was filled: the backward() went through x, not x_try; "
+        "use x_try (Step 3's cell resets x.grad)",
         "mine x": "that is Step 3's x, not x_try: work on x_try (after a backward() through x, run {y})",
     },
     "zh": {
@@ -93,6 +95,8 @@ MESSAGES = {
         "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行该单元格",
         "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
+        "mine via x": "它的 .grad 还是空的，x.grad 却有了值：backward() 经过的是 x 而不是 x_try；"
+        "请改用 x_try（第 3 步的单元格会重置 x.grad）",
         "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做（如果经过 x 调用过 backward()，请运行{y}）",
     },
 }
@@ -235,12 +239,16 @@ def multiple(grad, right):
 
 def check_mine(x_try):
     """Feedback on the try-it, printed: is the .grad of x_try (or of any leaf) the derivative of sin?"""
-    if x_try is notebook("x"):
+    x = notebook("x")
+    if x_try is x:
         print(text("mine x"))
         return
     grad = getattr(x_try, "grad", None)
-    if grad is None:
-        print(text("mine empty"))
+    if grad is None:  # x.grad filled before Step 3 ran, or doubled after it: a backward() through x
+        via_x = x.grad is not None and (
+            "y" not in get_ipython().user_ns or multiple(x.grad, sin_derivative(x))
+        )
+        print(text("mine via x" if via_x else "mine empty"))
         return
     right = sin_derivative(x_try)
     if torch.allclose(grad, right, rtol=1e-6, atol=1e-7):  # also when computed in float64
