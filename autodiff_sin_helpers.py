@@ -51,13 +51,15 @@ MESSAGES = {
         "of another function (it adds into x.grad): {redo}; {leaf}",
         "mine empty": "its .grad is empty: no backward() has reached it (does it still require grad?)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
-        "mine times": "its .grad is {times:g} times the derivative of sin: each backward() adds into "
-        ".grad; run the try-it cell again, keeping its first line, which makes x_try anew",
+        "mine times": "its .grad is {times:g} times the derivative of sin, as after several backward() "
+        "passes (they add into .grad): run the try-it cell again, keeping its first line, which makes "
+        "x_try anew",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "its .grad is empty, but x.grad was filled: the backward() went through x, not x_try; "
         "use x_try (Step 3's cell resets x.grad)",
-        "mine x": "that is Step 3's x, not x_try: work on x_try (after a backward() through x, run {y})",
+        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try (after a backward() "
+        "through x, run {y})",
     },
     "zh": {
         "x": "第 1 步的单元格",
@@ -91,13 +93,15 @@ MESSAGES = {
         "反向传播。{redo}。{leaf}",
         "mine empty": "它的 .grad 还是空的：反向传播没有到达它（它还需要梯度吗？）",
         "mine right": "它的 .grad 正是 sin 在每个点处的导数：做对了",
-        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍：每次 backward() 都会累积到 .grad 中；"
+        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍，像是调用了几次 backward()"
+        "（梯度会累积到 .grad 中）；"
         "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行该单元格",
         "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "它的 .grad 还是空的，x.grad 却有了值：backward() 经过的是 x 而不是 x_try；"
         "请改用 x_try（第 3 步的单元格会重置 x.grad）",
-        "mine x": "这是第 3 步的 x，不是 x_try：请在 x_try 上做（如果经过 x 调用过 backward()，请运行{y}）",
+        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做"
+        "（如果经过 x 调用过 backward()，请运行{y}）",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -251,7 +255,8 @@ def check_mine(x_try):
         print(text("mine via x" if via_x else "mine empty"))
         return
     right = sin_derivative(x_try)
-    if torch.allclose(grad, right, rtol=1e-6, atol=1e-7):  # also when computed in float64
+    eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
+    if torch.allclose(grad, right, rtol=2 * eps, atol=eps):
         print(text("mine right"))
     elif times := multiple(grad, right):
         print(text("mine times", times=times))
