@@ -271,14 +271,14 @@ def draw_tangents(grid, sin_values, slopes, step):
     """sin and its derivative, and at up to three points, where sin climbs fastest, falls fastest and is
     flattest, the tangent with slope x.grad[i] and a dotted line from the point to that slope; each printed.
     """
-    candidates = {
-        "climbs fastest": np.argmax(slopes),
-        "falls fastest": np.argmin(slopes),
-        "flattest": np.argmin(abs(slopes)),  # last: on a tiny grid, a steep point keeps its steep name
+    candidates = {  # printed as code, the same in every language
+        "x.grad.argmax()": np.argmax(slopes),  # where sin climbs fastest
+        "x.grad.argmin()": np.argmin(slopes),  # falls fastest
+        "x.grad.abs().argmin()": np.argmin(abs(slopes)),  # flattest; last: a steep point keeps its name
     }
     picked = {}  # each point once, and only where its name is true
     for where, i in candidates.items():
-        fits = {"climbs fastest": slopes[i] > 0, "falls fastest": slopes[i] < 0}.get(where, True)
+        fits = {"x.grad.argmax()": slopes[i] > 0, "x.grad.argmin()": slopes[i] < 0}.get(where, True)
         if fits and i not in picked.values():
             picked[where] = int(i)
 
@@ -298,7 +298,7 @@ def draw_tangents(grid, sin_values, slopes, step):
         ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
-        print(f"{where:<15} x = {grid[i]:{x_format}}   slope x.grad[{i}] = {slopes[i]:+z.3f}")
+        print(f"{f'{where} = {i}':<28}{f'x[{i}] = {grid[i]:{x_format}}':<16}x.grad[{i}] = {slopes[i]:+z.3f}")
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
@@ -339,60 +339,4 @@ def draw_sin_squared_graph(names):
     ax.text(column[0], 0.07, "x_g.grad", **style)
     ax.text(0.99, 0.97, "forward pass", ha="right", va="top", color="#0072B2", fontsize="small")
     ax.text(0.99, 0.03, "backward pass", ha="right", va="bottom", color="#D55E00", fontsize="small")
-    plt.show()
-
-
-def draw_difference_errors(steps_h, fitting):
-    """Finite differences' largest error against the step h, for each dtype in `fitting` ({dtype: (largest
-    |x|, errors at each h)}), with the truncation line h²/6, each dtype's rounding bound and its smallest
-    error (a star, also printed)."""
-    # The axes' range: down to 1e-13, or below the smallest error; guide lines only inside it.
-    low = min([1e-13] + [e / 3 for _, errors in fitting.values() for e in errors if e > 0])
-    high = 10
-
-    def inside(values):
-        return [v if low <= v <= high else float("nan") for v in values]
-
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    truncation = inside([h**2 / 6 for h in steps_h])
-    ax.loglog(steps_h, truncation, "-", color="k", linewidth=0.8, zorder=3, label="truncation h²/6")
-    for name, style, color, guide, layer in [
-        ("float32", "o-", "#0072B2", ":", 3),  # float32 over float64 where they coincide
-        ("float64", "s--", "#E69F00", "-.", 2),
-    ]:
-        if name not in fitting:
-            continue
-        x_max, errors = fitting[name]
-        eps_dtype = torch.finfo(getattr(torch, name)).eps
-        rounding = [eps_dtype * (1 + x_max) / (2 * h) + 2 * eps_dtype for h in steps_h]
-        ax.loglog(
-            steps_h,
-            errors,
-            style,
-            color=color,
-            markersize=4,
-            markerfacecolor="none",
-            zorder=layer,
-            label=f"{name}: error",
-        )
-        ax.loglog(
-            steps_h, inside(rounding), guide, color=color, linewidth=1.2, label=f"{name}: rounding bound"
-        )
-        best = min(range(len(steps_h)), key=errors.__getitem__)
-        ax.plot(
-            steps_h[best],
-            max(errors[best], low),  # an error of 0 sits on the axis
-            "*",
-            color=color,
-            markeredgecolor="k",
-            markersize=12,
-            zorder=4,
-            label=f"{name}: smallest",
-        )
-        print(f"{name}: smallest error {errors[best]:.1e} at h = {steps_h[best]:.0e}")
-    ax.set(xlabel="step h", ylabel="max |error|", ylim=(low, high))
-    ax.xaxis.set_major_formatter("{x:.0e}")  # as Python prints powers of ten: 1e-10
-    ax.yaxis.set_major_formatter("{x:.0e}")
-    fig.subplots_adjust(left=0.12, right=0.64, bottom=0.13, top=0.97)
-    fig.legend(loc="upper right", frameon=False, fontsize="small")
     plt.show()
