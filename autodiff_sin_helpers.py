@@ -47,25 +47,27 @@ MESSAGES = {
         "grad graph": "x.grad requires grad, as after backward(create_graph=True): {redo}; {leaf}",
         "grad times": "x.grad is {times:g} times the derivative of sin at x, as after another backward() "
         "through x (it adds into x.grad): {redo}; {leaf}",
-        "grad other": "x.grad is not the derivative of sin at x, as after x.grad.zero_(), or a backward() "
-        "of another function (it adds into x.grad): {redo}; {leaf}",
+        "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
+        "through x (an exercise done on x; it adds into x.grad), or x.grad.zero_(): {redo}; {leaf}",
         "mine empty": "its .grad is empty: no backward() has reached it (does it still require grad?)",
+        "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
+        "such as torch.sin(x_try), gets no .grad)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
-        "mine times": "its .grad is {times:g} times the derivative of sin, as after several backward() "
-        "passes (they add into .grad): run the try-it cell again, keeping its first line, which makes "
-        "x_try anew",
+        "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
+        "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
+        "at every run, so keep it",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
-        "mine via x": "its .grad is empty, but x.grad was filled: the backward() went through x, not x_try; "
-        "use x_try (Step 3's cell resets x.grad)",
-        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try (after a backward() "
-        "through x, run {y})",
+        "mine via x": "its .grad is empty, and x.grad is filled: did your code use x instead of x_try? "
+        "Use x_try (Step 3's cell resets x.grad)",
+        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try. A backward() through x "
+        "adds into x.grad, and any curve drawn from it comes out wrong: run {y} to set it right",
     },
     "zh": {
         "x": "第 1 步的单元格",
-        "y": "第 3 步（调用 backward() 的单元格）",
+        "y": "第 3 步调用 backward() 的单元格",
         "parameters": "参数单元格",
-        "redo steps": "请重新运行{x}和{y}，或者选择 Run → Run All Cells",
+        "redo steps": "请依次重新运行{x}和{y}，或者选择 Run → Run All Cells",
         "redo backward": "请运行{y}",
         "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)",
         "made in": "{name} 在{cell}中定义：请先运行它，{more}",
@@ -89,19 +91,20 @@ MESSAGES = {
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
         "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对用 x 算出的结果调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
-        "grad other": "x.grad 不再是 sin 的导数，多半是第 3 步之后调用了 x.grad.zero_()，或者对别的函数做了"
-        "反向传播。{redo}。{leaf}",
-        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（它还需要梯度吗？）",
+        "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
+        "经过了 x，梯度会累积），或者调用了 x.grad.zero_()。{redo}。{leaf}",
+        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（检查它的 requires_grad 是否仍为 True）",
+        "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身（由它算出的张量，"
+        "例如 torch.sin(x_try)，不会得到 .grad）",
         "mine right": "它的 .grad 正是 sin 在每个点处的导数：做对了",
-        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍，像是调用了几次 backward()"
-        "（梯度会累积到 .grad 中）；"
-        "请保留“先自己试试”单元格的第一行（它会重新创建 x_try），再重新运行该单元格",
+        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍：反向传播到达它 {times:g} 次，每次都会累积到 "
+        ".grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine via x": "它的 .grad 还是空的，x.grad 却有了值：backward() 经过的是 x 而不是 x_try；"
+        "mine via x": "它的 .grad 还是空的，x.grad 却有值：你的代码是不是用了 x 而不是 x_try？"
         "请改用 x_try（第 3 步的单元格会重置 x.grad）",
-        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做"
-        "（如果经过 x 调用过 backward()，请运行{y}）",
+        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。经过 x 调用的 backward() "
+        "会累积到 x.grad 中，由它画出的曲线也会出错：请运行{y}来恢复",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -247,12 +250,12 @@ def check_mine(x_try):
     if x_try is x:
         print(text("mine x"))
         return
+    if not (isinstance(x_try, torch.Tensor) and x_try.is_leaf):
+        print(text("mine leaf"))
+        return
     grad = getattr(x_try, "grad", None)
-    if grad is None:  # x.grad filled before Step 3 ran, or doubled after it: a backward() through x
-        via_x = x.grad is not None and (
-            "y" not in get_ipython().user_ns or multiple(x.grad, sin_derivative(x))
-        )
-        print(text("mine via x" if via_x else "mine empty"))
+    if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
+        print(text("mine empty" if x.grad is None else "mine via x"))
         return
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
@@ -298,7 +301,9 @@ def draw_tangents(grid, sin_values, slopes, step):
         ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
-        print(f"{f'{where} = {i}':<28}{f'x[{i}] = {grid[i]:{x_format}}':<16}x.grad[{i}] = {slopes[i]:+z.3f}")
+        print(
+            f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+z.3f}"
+        )
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
