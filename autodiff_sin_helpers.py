@@ -59,9 +59,12 @@ MESSAGES = {
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "its .grad is empty, and x.grad is filled: did your code use x instead of x_try? "
-        "Use x_try (Step 3's cell resets x.grad)",
-        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try. A backward() through x "
-        "adds into x.grad, and any curve drawn from it comes out wrong: run {y} to set it right",
+        "Use x_try{state}",
+        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try{state}",
+        "x times": ". x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
+        "into it), and so is any curve drawn from it: run {y}",
+        "x other": ". x.grad is no longer the derivative of sin (a backward() through x adds into it): "
+        "run {y}",
     },
     "zh": {
         "x": "第 1 步的单元格",
@@ -102,9 +105,11 @@ MESSAGES = {
         "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "它的 .grad 还是空的，x.grad 却有值：你的代码是不是用了 x 而不是 x_try？"
-        "请改用 x_try（第 3 步的单元格会重置 x.grad）",
-        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。经过 x 调用的 backward() "
-        "会累积到 x.grad 中，由它画出的曲线也会出错：请运行{y}来恢复",
+        "请改用 x_try{state}",
+        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做{state}",
+        "x times": "。x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
+        "由它画出的曲线也是如此：请运行{y}",
+        "x other": "。x.grad 已经不再是 sin 的导数（经过 x 的 backward() 会累积到它上面）：请运行{y}",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -244,18 +249,29 @@ def multiple(grad, right):
     return times if times >= 2 and torch.allclose(grad, times * right) else None
 
 
+def x_grad_state(x):
+    """What a backward() through x did to x.grad, as the end of a sentence; "" while it is right or empty."""
+    if x.grad is None or x.grad.shape != x.shape or x.grad.requires_grad:
+        return ""
+    right = sin_derivative(x)
+    if torch.equal(x.grad, right):
+        return ""
+    times = multiple(x.grad, right)
+    return text("x times", times=times) if times else text("x other")
+
+
 def check_mine(x_try):
     """Feedback on the try-it, printed: is the .grad of x_try (or of any leaf) the derivative of sin?"""
     x = notebook("x")
     if x_try is x:
-        print(text("mine x"))
+        print(text("mine x", state=x_grad_state(x)))
         return
     if not (isinstance(x_try, torch.Tensor) and x_try.is_leaf):
         print(text("mine leaf"))
         return
     grad = getattr(x_try, "grad", None)
     if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
-        print(text("mine empty" if x.grad is None else "mine via x"))
+        print(text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
         return
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
@@ -288,7 +304,7 @@ def draw_tangents(grid, sin_values, slopes, step):
     fig, ax = plt.subplots()
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.plot(grid, sin_values, "-", color="#0072B2", linewidth=2, label="f(x) = sin(x)")
-    ax.plot(grid, slopes, "--", color="#E69F00", linewidth=2, label="df/dx by autograd: x.grad")
+    ax.plot(grid, slopes, "--", color="#E69F00", linewidth=2, label="df/dx = x.grad")
     half_width = min(0.05 * (grid[-1] - grid[0]), 0.5)
     # x with enough decimals to tell neighbouring points apart; on fine or huge grids, significant digits
     digits = max(0, math.ceil(-math.log10(step))) + 1
@@ -304,7 +320,7 @@ def draw_tangents(grid, sin_values, slopes, step):
         print(
             f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+z.3f}"
         )
-    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
+    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="sin(x[i]) + x.grad[i]·(x − x[i])")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.88)
@@ -342,6 +358,8 @@ def draw_sin_squared_graph(names):
     ax.text(0.97, 0.42, "ds/ds = 1", ha="right", fontsize="small")
     ax.annotate("", (column[0], 0.14), (0.5, 0), "data", bottom[0], arrowprops=backward)
     ax.text(column[0], 0.07, "x_g.grad", **style)
-    ax.text(0.99, 0.97, "forward pass", ha="right", va="top", color="#0072B2", fontsize="small")
-    ax.text(0.99, 0.03, "backward pass", ha="right", va="bottom", color="#D55E00", fontsize="small")
+    ax.text(
+        0.99, 0.97, "s_g = (torch.sin(x_g) ** 2).sum()", **style | dict(ha="right", va="top", color="#0072B2")
+    )
+    ax.text(0.99, 0.03, "s_g.backward()", **style | dict(ha="right", va="bottom", color="#D55E00"))
     plt.show()
