@@ -92,19 +92,19 @@ MESSAGES = {
         "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
         "grad empty": "x.grad 还是空的（None）：{redo}",
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
-        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对用 x 算出的结果调用了 "
+        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对由 x 算出的张量调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
         "经过了 x，梯度会累积），或者调用了 x.grad.zero_()。{redo}。{leaf}",
-        "mine empty": "它的 .grad 还是空的：反向传播没有到达它（检查它的 requires_grad 是否仍为 True）",
+        "mine empty": "这个张量的 .grad 还是空的：反向传播没有到达它（检查它的 requires_grad 是否仍为 True）",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身（由它算出的张量，"
         "例如 torch.sin(x_try)，不会得到 .grad）",
-        "mine right": "它的 .grad 正是 sin 在每个点处的导数：做对了",
-        "mine times": "它的 .grad 是 sin 导数的 {times:g} 倍：反向传播到达它 {times:g} 次，每次都会累积到 "
-        ".grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
-        "mine other": "它的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
+        "mine right": "这个张量的 .grad 正是 sin 在每个点处的导数：做对了",
+        "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：backward() 经过它 {times:g} 次，"
+        "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
+        "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine via x": "它的 .grad 还是空的，x.grad 却有值：你的代码是不是用了 x 而不是 x_try？"
+        "mine via x": "这个张量的 .grad 还是空的，x.grad 却有值：你的代码是不是用了 x 而不是 x_try？"
         "请改用 x_try{state}",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做{state}",
         "x times": "。x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
@@ -261,26 +261,25 @@ def x_grad_state(x):
 
 
 def check_mine(x_try):
-    """Feedback on the try-it, printed: is the .grad of x_try (or of any leaf) the derivative of sin?"""
-    x = notebook("x")
+    """Feedback on the try-it, printed: ✔ if the .grad of x_try (or of any leaf) is the derivative of sin,
+    else ✘ and what went wrong."""
+    print(mine(x_try, notebook("x")))
+
+
+def mine(x_try, x):
     if x_try is x:
-        print(text("mine x", state=x_grad_state(x)))
-        return
+        return "✘ " + text("mine x", state=x_grad_state(x))
     if not (isinstance(x_try, torch.Tensor) and x_try.is_leaf):
-        print(text("mine leaf"))
-        return
-    grad = getattr(x_try, "grad", None)
+        return "✘ " + text("mine leaf")
+    grad = x_try.grad
     if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
-        print(text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
-        return
+        return "✘ " + (text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps):
-        print(text("mine right"))
-    elif times := multiple(grad, right):
-        print(text("mine times", times=times))
-    else:
-        print(text("mine other"))
+        return "✔ " + text("mine right")
+    times = multiple(grad, right)
+    return "✘ " + (text("mine times", times=times) if times else text("mine other"))
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
