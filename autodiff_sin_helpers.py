@@ -58,12 +58,12 @@ MESSAGES = {
         "at every run, so keep it",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
-        "mine via x": "its .grad is empty, and x.grad is filled: did your code use x instead of x_try? "
-        "Use x_try{state}",
-        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try{state}",
-        "x times": ". x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
+        "mine via x": "its .grad is empty: no backward() has reached it. Did your code call backward(), "
+        "and on a result of x_try, not of x?{state}",
+        "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
+        "x times": " x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
         "into it), and so is any curve drawn from it: run {y}",
-        "x other": ". x.grad is no longer the derivative of sin (a backward() through x adds into it): "
+        "x other": " x.grad is no longer the derivative of sin (a backward() through x adds into it): "
         "run {y}",
     },
     "zh": {
@@ -104,12 +104,12 @@ MESSAGES = {
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine via x": "这个张量的 .grad 还是空的，x.grad 却有值：你的代码是不是用了 x 而不是 x_try？"
-        "请改用 x_try{state}",
-        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做{state}",
-        "x times": "。x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
+        "mine via x": "这个张量的 .grad 还是空的：反向传播没有到达它。你的代码调用 backward() 了吗？"
+        "是对由 x_try（而不是 x）算出的结果调用的吗？{state}",
+        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
+        "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
         "由它画出的曲线也是如此：请运行{y}",
-        "x other": "。x.grad 已经不再是 sin 的导数（经过 x 的 backward() 会累积到它上面）：请运行{y}",
+        "x other": "x.grad 已经不再是 sin 的导数（经过 x 的 backward() 会累积到它上面）：请运行{y}",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's
@@ -317,7 +317,7 @@ def draw_tangents(grid, sin_values, slopes, step):
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
         print(
-            f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+z.3f}"
+            f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+.3f}"
         )
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="sin(x[i]) + x.grad[i]·(x − x[i])")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
