@@ -47,8 +47,9 @@ MESSAGES = {
         "grad graph": "x.grad requires grad, as after backward(create_graph=True): {redo}; {leaf}",
         "grad times": "x.grad is {times:g} times the derivative of sin at x, as after another backward() "
         "through x (it adds into x.grad): {redo}; {leaf}",
+        "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
-        "through x (an exercise done on x; it adds into x.grad), or x.grad.zero_(): {redo}; {leaf}",
+        "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
         "mine empty": "its .grad is empty: no backward() has reached it (does it still require grad?)",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
         "such as torch.sin(x_try), gets no .grad)",
@@ -56,6 +57,8 @@ MESSAGES = {
         "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
         "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
         "at every run, so keep it",
+        "mine mean": "its .grad is the derivative of sin divided by {n}, the number of points: backward() "
+        "started from a mean; start from a sum",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "its .grad is empty: no backward() has reached it. Did your code call backward(), "
@@ -82,7 +85,7 @@ MESSAGES = {
         "type": "start、stop 和 step 必须是 Python 浮点数或整数（绝对值小于 2**63）",
         "order": "需要 step > 0 且 start < stop",
         "range": "在 {dtype} 中，start 和 stop 必须在 ±{limit:.1e} 以内",
-        "tiny": "在 {dtype} 中，step 不能小于 {tiny:.1e}（最小的正规数）",
+        "tiny": "在 {dtype} 中，step 不能小于 {tiny:.1e}（最小的规格化正数）",
         "count": "点数超过 10**5，这是本笔记本能处理的上限",
         "points": "在 {dtype} 中至少需要两个有限且互不相同的点",
         "span": "这些点的跨度太小，或者离 0 太近，图上显示不出来",
@@ -94,14 +97,17 @@ MESSAGES = {
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
         "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对由 x 算出的张量调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
+        "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
-        "经过了 x，梯度会累积），或者调用了 x.grad.zero_()。{redo}。{leaf}",
+        "经过了 x，梯度会累积）。{redo}。{leaf}",
         "mine empty": "这个张量的 .grad 还是空的：反向传播没有到达它（检查它的 requires_grad 是否仍为 True）",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身（由它算出的张量，"
         "例如 torch.sin(x_try)，不会得到 .grad）",
         "mine right": "这个张量的 .grad 正是 sin 在每个点处的导数：做对了",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：backward() 经过它 {times:g} 次，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
+        "mine mean": "这个张量的 .grad 是 sin 的导数除以点数 {n}：backward() 是从平均值出发的，"
+        "请改为从求和出发",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "这个张量的 .grad 还是空的：反向传播没有到达它。你的代码调用 backward() 了吗？"
@@ -233,7 +239,7 @@ def check_steps():
     if not torch.equal(grad, right):
         if times := multiple(grad, right):
             raise refusal(RuntimeError, text("grad times", times=times, **redo))
-        raise refusal(RuntimeError, text("grad other", **redo))
+        raise refusal(RuntimeError, text("grad other" if grad.any() else "grad zero", **redo))
 
 
 def sin_derivative(t):
@@ -278,8 +284,11 @@ def mine(x_try, x):
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps):
         return "✔ " + text("mine right")
-    times = multiple(grad, right)
-    return "✘ " + (text("mine times", times=times) if times else text("mine other"))
+    if times := multiple(grad, right):
+        return "✘ " + text("mine times", times=times)
+    if torch.allclose(grad * grad.numel(), right):
+        return "✘ " + text("mine mean", n=grad.numel())
+    return "✘ " + text("mine other")
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.

@@ -174,7 +174,7 @@ def open_what_is_collapsed(page):
 
 
 def screenshots(page, name):
-    """The top and the end (the solutions, opened) of the notebook, in test-artifacts/."""
+    """The top and the end of the notebook, in test-artifacts/."""
     folder = nbfile.ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 3000})

@@ -56,10 +56,9 @@ def test_derivative_is_never_written_as_cos_before_the_checks(notebook):
 
 
 def test_solutions_come_after_the_summary_collapsed(notebook):
-    # On GitHub nothing collapses: the solutions come after the summary, out of a reader's way.
     start = nbfile.index(notebook, "solutions-md")
     assert start > nbfile.index(notebook, "summary-md")
-    solutions = code_cells(notebook.cells[start:])
+    solutions = code_cells(notebook.cells[start : nbfile.index(notebook, "appendix-md")])
     assert solutions, "no solution after the solutions heading"
     for cell in solutions:
         hidden = cell.metadata.get("jupyter", {})

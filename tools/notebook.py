@@ -30,7 +30,8 @@ CELLS = {
     "plot": "the answer: its curves are checked, and the README shows its picture",
     "check-cos": "the first cell that may write cos: the exercise forbids it before",
     "summary-md": "the summary: the solutions come after it",
-    "solutions-md": "the heading of the solutions: every code cell after it is one, collapsed",
+    "solutions-md": "the heading of the solutions: every code cell from it to the appendix is one, collapsed",
+    "appendix-md": "the heading of the appendix, which the solutions come before",
 }
 VARIABLES = {"x": "the grid, a leaf: x.grad is the answer, compared with references the tests compute"}
 PARAMETERS_TAG = "parameters"  # papermill's convention: the one cell holding the grid, start to dtype
