@@ -62,10 +62,11 @@ MESSAGES = {
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "its .grad is empty: no backward() has reached it. Did your code call backward(), "
-        "and on a result of x_try, not of x?{state}",
+        "on a result of x_try, not of x? Does x_try still require grad?{state}",
         "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
         "x times": " x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
         "into it), and so is any curve drawn from it: run {y}",
+        "x zero": " x.grad is all zeros, as after x.grad.zero_(): run {y}",
         "x other": " x.grad is no longer the derivative of sin (a backward() through x adds into it): "
         "run {y}",
     },
@@ -111,10 +112,11 @@ MESSAGES = {
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "这个张量的 .grad 还是空的：反向传播没有到达它。你的代码调用 backward() 了吗？"
-        "是对由 x_try（而不是 x）算出的结果调用的吗？{state}",
+        "是对由 x_try（而不是 x）算出的结果调用的吗？x_try 的 requires_grad 仍为 True 吗？{state}",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
         "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
         "由它画出的曲线也是如此：请运行{y}",
+        "x zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()：请运行{y}",
         "x other": "x.grad 已经不再是 sin 的导数（经过 x 的 backward() 会累积到它上面）：请运行{y}",
     },
 }
@@ -263,7 +265,7 @@ def x_grad_state(x):
     if torch.equal(x.grad, right):
         return ""
     times = multiple(x.grad, right)
-    return text("x times", times=times) if times else text("x other")
+    return text("x times", times=times) if times else text("x other" if x.grad.any() else "x zero")
 
 
 def check_mine(x_try):
