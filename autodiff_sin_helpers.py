@@ -330,7 +330,7 @@ def draw_tangents(grid, sin_values, slopes, step):
         print(
             f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+.3f}"
         )
-    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="sin(x[i]) + x.grad[i]·(x − x[i])")
+    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.88)
