@@ -50,7 +50,9 @@ MESSAGES = {
         "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
         "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "its .grad is empty: no backward() has reached it (does it still require grad?)",
+        "mine empty": "its .grad is empty: no backward() has reached it",
+        "mine no grad": "it does not require grad (is it x_try.grad, or x_try after detach()?): keep x_try "
+        "as the cell's first line makes it, and pass that",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
         "such as torch.sin(x_try), gets no .grad)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
@@ -62,7 +64,7 @@ MESSAGES = {
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "its .grad is empty: no backward() has reached it. Did your code call backward(), "
-        "on a result of x_try, not of x? Does x_try still require grad?{state}",
+        "on a result of x_try, not of x?{state}",
         "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
         "x times": " x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
         "into it), and so is any curve drawn from it: run {y}",
@@ -96,23 +98,25 @@ MESSAGES = {
         "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
         "grad empty": "x.grad 还是空的（None）：{redo}",
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
-        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是第 3 步之后又对由 x 算出的张量调用了 "
+        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是又对由 x 算出的张量调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
         "经过了 x，梯度会累积）。{redo}。{leaf}",
-        "mine empty": "这个张量的 .grad 还是空的：反向传播没有到达它（检查它的 requires_grad 是否仍为 True）",
-        "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身（由它算出的张量，"
-        "例如 torch.sin(x_try)，不会得到 .grad）",
-        "mine right": "这个张量的 .grad 正是 sin 在每个点处的导数：做对了",
+        "mine empty": "这个张量的 .grad 还是空的：反向传播没有到达它",
+        "mine no grad": "它不需要梯度（是不是传入了 x_try.grad，或者 detach() 之后的 x_try？）："
+        "请保留单元格第一行创建的 x_try，并传入它",
+        "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
+        "（如 torch.sin(x_try)）没有 .grad",
+        "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：backward() 经过它 {times:g} 次，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine mean": "这个张量的 .grad 是 sin 的导数除以点数 {n}：backward() 是从平均值出发的，"
         "请改为从求和出发",
-        "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只认识 sin）："
+        "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只能检查 sin 的导数）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "这个张量的 .grad 还是空的：反向传播没有到达它。你的代码调用 backward() 了吗？"
-        "是对由 x_try（而不是 x）算出的结果调用的吗？x_try 的 requires_grad 仍为 True 吗？{state}",
+        "是对由 x_try（而不是 x）算出的结果调用的吗？{state}",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
         "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
         "由它画出的曲线也是如此：请运行{y}",
@@ -270,7 +274,12 @@ def x_grad_state(x):
 
 def check_mine(x_try):
     """Feedback on the try-it, printed: ✔ if the .grad of x_try (or of any leaf) is the derivative of sin,
-    else ✘ and what went wrong."""
+    else ✘ and what went wrong; first, that x is the parameters cell's grid."""
+    try:
+        check_x()
+    except RuntimeError as error:
+        print("✘ " + str(error))
+        return
     print(mine(x_try, notebook("x")))
 
 
@@ -279,6 +288,8 @@ def mine(x_try, x):
         return "✘ " + text("mine x", state=x_grad_state(x))
     if not (isinstance(x_try, torch.Tensor) and x_try.is_leaf):
         return "✘ " + text("mine leaf")
+    if not x_try.requires_grad:
+        return "✘ " + text("mine no grad")
     grad = x_try.grad
     if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
         return "✘ " + (text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
