@@ -59,6 +59,8 @@ MESSAGES = {
         "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
         "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
         "at every run, so keep it",
+        "mine zero": "its .grad is all zeros, as after .grad.zero_(): run the cell again (its first line "
+        "makes x_try anew)",
         "mine mean": "its .grad is the derivative of sin divided by {n}, the number of points: backward() "
         "started from a mean; start from a sum",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
@@ -111,6 +113,8 @@ MESSAGES = {
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：backward() 经过它 {times:g} 次，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
+        "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
+        "（第一行会重新创建 x_try）",
         "mine mean": "这个张量的 .grad 是 sin 的导数除以点数 {n}：backward() 是从平均值出发的，"
         "请改为从求和出发",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只能检查 sin 的导数）："
@@ -297,6 +301,8 @@ def mine(x_try, x):
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps):
         return "✔ " + text("mine right")
+    if not grad.any():
+        return "✘ " + text("mine zero")
     if times := multiple(grad, right):
         return "✘ " + text("mine times", times=times)
     if torch.allclose(grad * grad.numel(), right):
