@@ -245,11 +245,9 @@ def check_steps():
         raise refusal(RuntimeError, text("grad empty", **redo))
     if grad.requires_grad:
         raise refusal(RuntimeError, text("grad graph", **redo))
-    right = sin_derivative(x)
-    if not torch.equal(grad, right):
-        if times := multiple(grad, right):
-            raise refusal(RuntimeError, text("grad times", times=times, **redo))
-        raise refusal(RuntimeError, text("grad other" if grad.any() else "grad zero", **redo))
+    kind, times = how_wrong(grad, sin_derivative(x))
+    if kind:
+        raise refusal(RuntimeError, text(f"grad {kind}", times=times, **redo))
 
 
 def sin_derivative(t):
@@ -265,15 +263,22 @@ def multiple(grad, right):
     return times if times >= 2 and torch.allclose(grad, times * right) else None
 
 
+def how_wrong(grad, right):
+    """(None, None) if grad is the derivative `right`; else ("times", n), ("zero", None) or ("other", None),
+    the end of a message key: the one classification behind check_steps, check_mine and x_grad_state."""
+    if torch.equal(grad, right):
+        return None, None
+    if times := multiple(grad, right):
+        return "times", times
+    return ("other" if grad.any() else "zero"), None
+
+
 def x_grad_state(x):
     """What a backward() through x did to x.grad, as the end of a sentence; "" while it is right or empty."""
     if x.grad is None or x.grad.shape != x.shape or x.grad.requires_grad:
         return ""
-    right = sin_derivative(x)
-    if torch.equal(x.grad, right):
-        return ""
-    times = multiple(x.grad, right)
-    return text("x times", times=times) if times else text("x other" if x.grad.any() else "x zero")
+    kind, times = how_wrong(x.grad, sin_derivative(x))
+    return text(f"x {kind}", times=times) if kind else ""
 
 
 def check_mine(x_try):
@@ -301,13 +306,10 @@ def mine(x_try, x):
     eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps):
         return "✔ " + text("mine right")
-    if not grad.any():
-        return "✘ " + text("mine zero")
-    if times := multiple(grad, right):
-        return "✘ " + text("mine times", times=times)
-    if torch.allclose(grad * grad.numel(), right):
-        return "✘ " + text("mine mean", n=grad.numel())
-    return "✘ " + text("mine other")
+    kind, times = how_wrong(grad, right)
+    if kind == "other" and torch.allclose(grad * grad.numel(), right):
+        kind = "mean"
+    return "✘ " + text(f"mine {kind}", times=times, n=grad.numel())
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
