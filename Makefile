@@ -72,8 +72,7 @@ lock: | $(BIN)/uv
 	$(LOCK) requirements.txt -o requirements.lock.txt
 	$(LOCK) requirements-dev.txt -c requirements.lock.txt -o requirements-dev.lock.txt
 
-# The conda route (CHECK_PYTHON=python, environment active): requirements-dev.txt's own pins through pip,
-# every package conda installed held at its version, so pip cannot replace conda's torch.
+# The conda route (CHECK_PYTHON=python): requirements-dev.txt's pins by pip, holding conda's packages (torch).
 tools:
 	$(CHECK_PYTHON) -m pip list --format=freeze > .conda-freeze.txt
 	grep -v '^-r' requirements-dev.txt > .dev-tools.txt

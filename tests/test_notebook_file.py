@@ -65,6 +65,13 @@ def test_solutions_come_after_the_summary_collapsed(notebook):
         assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), f"{cell.id} is not collapsed"
 
 
+def test_optional_parts_open_folded_in_jupyterlab(notebook):
+    parts = notebook.cells[nbfile.index(notebook, "plot") : nbfile.index(notebook, "summary-md")]
+    folds = [cell for cell in parts if cell.source.startswith("## ")] + [nbfile.cell(notebook, "appendix-md")]
+    unfolded = [cell.id for cell in folds if not cell.metadata.get("jp-MarkdownHeadingCollapsed")]
+    assert len(folds) > 1 and not unfolded, f"{unfolded} open unfolded: fold them again in JupyterLab, save"
+
+
 def test_no_link_points_to_a_heading(notebook):
     # GitHub's rendered view of a notebook does not follow links to its headings: the text says where instead.
     assert [cell.id for cell in notebook.cells if cell.cell_type == "markdown" and "](#" in cell.source] == []
