@@ -50,7 +50,7 @@ MESSAGES = {
         "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
         "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "its .grad is empty: no backward() has reached it",
+        "mine empty": "x_try.grad is None",  # printed as code, the same in every language
         "mine no grad": "it does not require grad (is it x_try.grad, or x_try after detach()?): keep x_try "
         "as the cell's first line makes it, and pass that",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
@@ -105,13 +105,13 @@ MESSAGES = {
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
         "经过了 x，梯度会累积）。{redo}。{leaf}",
-        "mine empty": "这个张量的 .grad 还是空的：反向传播没有到达它",
+        "mine empty": "x_try.grad is None",
         "mine no grad": "它不需要梯度（是不是传入了 x_try.grad，或者 detach() 之后的 x_try？）："
         "请保留单元格第一行创建的 x_try，并传入它",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
-        "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：backward() 经过它 {times:g} 次，"
+        "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：反向传播到达它 {times:g} 次，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
         "（第一行会重新创建 x_try）",
@@ -300,10 +300,11 @@ def mine(x_try, x):
     if not x_try.requires_grad:
         return "✘ " + text("mine no grad")
     grad = x_try.grad
-    if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
-        return "✘ " + (text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
+    if grad is None:  # nothing reached x_try: if x.grad is no longer Step 3's, the learner's code used x
+        state = x_grad_state(x)
+        return "✘ " + (text("mine via x", state=state) if state else text("mine empty"))
     right = sin_derivative(x_try)
-    eps = torch.finfo(right.dtype).eps  # a float64 path may round the last bit; finite differences miss it
+    eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
         return "✔ " + text("mine right")
     kind, times = how_wrong(grad, right)
