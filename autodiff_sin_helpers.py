@@ -300,9 +300,8 @@ def mine(x_try, x):
     if not x_try.requires_grad:
         return "✘ " + text("mine no grad")
     grad = x_try.grad
-    if grad is None:  # nothing reached x_try: if x.grad is no longer Step 3's, the learner's code used x
-        state = x_grad_state(x)
-        return "✘ " + (text("mine via x", state=state) if state else text("mine empty"))
+    if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
+        return "✘ " + (text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
