@@ -39,7 +39,8 @@ MESSAGES = {
         "count": "more than 10**5 points, the most this notebook takes",
         "points": "need two or more finite, distinct points in {dtype}",
         "span": "the points span too little, or lie too close to 0, for a plot to show",
-        "x grid": "x is not the grid of the parameters cell: {redo}",
+        "x grid": "x is not the grid of the parameters cell (was x assigned anew, or a value changed?): "
+        "{redo}",
         "grad mode": "grad mode is off: run torch.set_grad_enabled(True)",
         "x leaf": "x is not a leaf that requires grad: {redo}; {leaf}",
         "y sin": "y is not Step 3's sin(x): {redo}",
@@ -94,7 +95,7 @@ MESSAGES = {
         "count": "点数超过 10**5，这是本笔记本能处理的上限",
         "points": "在 {dtype} 中至少需要两个有限且互不相同的点",
         "span": "这些点的跨度太小，或者离 0 太近，图上显示不出来",
-        "x grid": "x 与参数单元格设定的网格不一致：{redo}",
+        "x grid": "x 与参数单元格设定的网格不一致（是不是给 x 重新赋了值，或者改了参数？）：{redo}",
         "grad mode": "梯度模式已关闭：请运行 torch.set_grad_enabled(True)",
         "x leaf": "x 不再是需要梯度的叶节点：{redo}。{leaf}",
         "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
@@ -111,7 +112,7 @@ MESSAGES = {
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
-        "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：反向传播到达它 {times:g} 次，"
+        "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：对它做了 {times:g} 次反向传播，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
         "（第一行会重新创建 x_try）",
