@@ -66,8 +66,10 @@ MESSAGES = {
         "started from a mean; start from a sum",
         "mine other": "its .grad is not the derivative of sin (check_mine knows only sin): did "
         "backward() start from torch.sin(...).sum()?",
-        "mine via x": "its .grad is empty: no backward() has reached it. Did your code call backward(), "
-        "on a result of x_try, not of x?{state}",
+        "mine via x": "x_try.grad is None: no backward() has reached it. Did your code call backward() on a "
+        "result of x, not of x_try?{state}",
+        "mine maybe x": "x_try.grad is None: no backward() has reached it (a backward() on a result of x "
+        "would go into x.grad instead)",
         "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
         "x times": " x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
         "into it), and so is any curve drawn from it: run {y}",
@@ -120,8 +122,10 @@ MESSAGES = {
         "请改为从求和出发",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只能检查 sin 的导数）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine via x": "这个张量的 .grad 还是空的：反向传播没有到达它。你的代码调用 backward() 了吗？"
-        "是对由 x_try（而不是 x）算出的结果调用的吗？{state}",
+        "mine via x": "x_try.grad is None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
+        "算出的结果调用了 backward()？{state}",
+        "mine maybe x": "x_try.grad is None：反向传播没有到达它（如果对由 x 算出的结果调用 backward()，"
+        "梯度会累积到 x.grad 中，而不是 x_try.grad）",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
         "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
         "由它画出的曲线也是如此：请运行{y}",
@@ -301,8 +305,11 @@ def mine(x_try, x):
     if not x_try.requires_grad:
         return "✘ " + text("mine no grad")
     grad = x_try.grad
-    if grad is None:  # nothing reached x_try: if x.grad is filled, the learner's code may have used x
-        return "✘ " + (text("mine empty") if x.grad is None else text("mine via x", state=x_grad_state(x)))
+    if grad is None:  # nothing reached x_try: the learner's code may have used x, surely if x.grad is wrong
+        if x.grad is None:
+            return "✘ " + text("mine empty")  # the stored output: the same in every language
+        state = x_grad_state(x)
+        return "✘ " + (text("mine via x", state=state) if state else text("mine maybe x"))
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
