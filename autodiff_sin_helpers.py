@@ -83,7 +83,7 @@ MESSAGES = {
         "parameters": "参数单元格",
         "redo steps": "请依次重新运行{x}和{y}，或者选择 Run → Run All Cells",
         "redo backward": "请运行{y}",
-        "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)",
+        "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)。",
         "made in": "{name} 在{cell}中定义：请先运行它，{more}",
         "made above": "如果上面有单元格定义了 {name}，请先运行它，{more}；否则请检查名字是否拼错",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
@@ -103,11 +103,11 @@ MESSAGES = {
         "y sin": "y 不是第 3 步算出的 sin(x)：{redo}",
         "grad empty": "x.grad 还是空的（None）：{redo}",
         "grad graph": "x.grad 本身需要梯度（通常是因为调用了 backward(create_graph=True)）。{redo}。{leaf}",
-        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，多半是又对由 x 算出的张量调用了 "
+        "grad times": "x.grad 变成了 sin 导数的 {times:g} 倍，很可能是又对由 x 算出的张量调用了 "
         "backward()（梯度会累积）。{redo}。{leaf}",
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
-        "grad other": "x.grad 不再是 sin 的导数，多半是做练习时直接用了 x（对另一个函数调用 backward() 时"
-        "经过了 x，梯度会累积）。{redo}。{leaf}",
+        "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
+        "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
         "mine empty": "x_try.grad is None",
         "mine no grad": "它不需要梯度（是不是传入了 x_try.grad，或者 detach() 之后的 x_try？）："
         "请保留单元格第一行创建的 x_try，并传入它",
@@ -122,15 +122,16 @@ MESSAGES = {
         "请改为从求和出发",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只能检查 sin 的导数）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
-        "mine via x": "x_try.grad is None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
+        "mine via x": "x_try.grad 是 None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
         "算出的结果调用了 backward()？{state}",
-        "mine maybe x": "x_try.grad is None：反向传播没有到达它（如果对由 x 算出的结果调用 backward()，"
+        "mine maybe x": "x_try.grad 是 None：反向传播没有到达它（如果对由 x 算出的结果调用 backward()，"
         "梯度会累积到 x.grad 中，而不是 x_try.grad）",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
-        "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次经过 x 的 backward() 都会累积到它上面），"
-        "由它画出的曲线也是如此：请运行{y}",
+        "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次对由 x 算出的结果调用 backward()，"
+        "梯度都会累积到它上面），由它画出的曲线也是如此：请运行{y}",
         "x zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()：请运行{y}",
-        "x other": "x.grad 已经不再是 sin 的导数（经过 x 的 backward() 会累积到它上面）：请运行{y}",
+        "x other": "x.grad 已经不再是 sin 的导数（对由 x 算出的结果调用 backward()，"
+        "梯度会累积到它上面）：请运行{y}",
     },
 }
 say = MESSAGES["en"]  # set_up() chooses the edition's

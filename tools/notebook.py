@@ -29,9 +29,9 @@ CELLS = {
     "backward": "Step 3's backward() cell: likewise",
     "plot": "the answer: its curves are checked, and the README shows its picture",
     "check-cos": "the first cell that may write cos: the exercise forbids it before",
-    "summary-md": "the summary: the optional parts end before it, the solutions come after it",
-    "solutions-md": "the heading of the solutions: every code cell from it to the appendix is one, collapsed",
-    "appendix-md": "the heading of the appendix, folded in JupyterLab, which the solutions come before",
+    "summary-md": "the summary: the optional parts end before it",
+    "solutions-md": "the heading of the solutions: every code cell from it to the end is one, collapsed",
+    "appendix-md": "the heading of the appendix, folded in JupyterLab, which the solutions come after",
 }
 VARIABLES = {"x": "the grid, a leaf: x.grad is the answer, compared with references the tests compute"}
 PARAMETERS_TAG = "parameters"  # papermill's convention: the one cell holding the grid, start to dtype
