@@ -109,8 +109,8 @@ MESSAGES = {
         "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
         "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
         "mine empty": "x_try.grad is None",
-        "mine no grad": "它不需要梯度（是不是传入了 x_try.grad，或者 detach() 之后的 x_try？）："
-        "请保留单元格第一行创建的 x_try，并传入它",
+        "mine no grad": "传给 check_mine 的张量不需要梯度（是不是传入了 x_try.grad，"
+        "或者 detach() 之后的 x_try？）：请直接传入第一行创建的 x_try",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
@@ -118,8 +118,8 @@ MESSAGES = {
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
         "（第一行会重新创建 x_try）",
-        "mine mean": "这个张量的 .grad 是 sin 的导数除以点数 {n}：backward() 是从平均值出发的，"
-        "请改为从求和出发",
+        "mine mean": "这个张量的 .grad 是 sin 的导数除以点数 {n}：你对 .mean() 的结果调用了 backward()，"
+        "请改用 .sum()",
         "mine other": "这个张量的 .grad 不是 sin 的导数（check_mine 只能检查 sin 的导数）："
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "x_try.grad 是 None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
