@@ -28,6 +28,16 @@ MESSAGES = {
         "own leaf": "to experiment, use a leaf of your own, x.detach().clone().requires_grad_(True)",
         "made in": "{name} is made in {cell}: run it first, {more}",
         "made above": "if a cell above makes {name}, run it first, {more}; if not, check the spelling",
+        "hint scalar": "backward() without arguments starts from a single number: call it on a sum, such as "
+        "torch.sin(x_try).sum()",
+        "hint numpy": "Matplotlib calls .numpy(), which refuses a tensor that requires grad: plot its "
+        ".detach()",
+        "hint second": "the first backward() freed the saved values: call backward() once per result; to go "
+        "again, compute it afresh (run its cell again) rather than pass retain_graph=True",
+        "hint no grad": "backward() started from a tensor not computed from a leaf that requires grad: "
+        "compute it from x_try (or from a leaf made with requires_grad=True)",
+        "hint none": "an argument of plt.plot is None: a .grad before backward() ran, or the .grad of a new "
+        "tensor, such as x_try = x_try.detach() makes (detach inside plt.plot(...) instead)",
         "more": "or every cell above this one (Run → Run All Above Selected Cell)",
         "not yet": "{name} is not defined yet: run {cell}, {more}",
         "bad grid": "{problem}; got {got}: change it in the parameters cell, then choose Run → Run All Cells",
@@ -86,6 +96,15 @@ MESSAGES = {
         "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)。",
         "made in": "{name} 在{cell}中定义：请先运行它，{more}",
         "made above": "如果上面有单元格定义了 {name}，请先运行它，{more}；否则请检查名字是否拼错",
+        "hint scalar": "不带参数的 backward() 要从一个标量出发：请对求和的结果调用它，"
+        "例如 torch.sin(x_try).sum()",
+        "hint numpy": "Matplotlib 会调用 .numpy()，而 .numpy() 不接受需要梯度的张量：请画它的 .detach()",
+        "hint second": "第一次 backward() 已经释放了保存的张量：每个结果只调用一次 backward()；要再算一遍，"
+        "请重新计算结果（重新运行它所在的单元格），而不是加上 retain_graph=True",
+        "hint no grad": "调用 backward() 的张量不是由需要梯度的叶节点算出的：请由 x_try"
+        "（或用 requires_grad=True 创建的叶节点）算出它",
+        "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
+        "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
         "not yet": "{name} 还没有定义：请运行{cell}，{more}",
         "bad grid": "{problem}；现在是 {got}。请在参数单元格中修改，然后选择 Run → Run All Cells",
@@ -138,14 +157,21 @@ say = MESSAGES["en"]  # set_up() chooses the edition's
 # Colours told apart with any colour vision and in grayscale (Okabe and Ito); plain plt.plot uses them too.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 PARAMETERS = ("start", "stop", "step", "dtype")  # the names the parameters cell sets, in check_grid's order
+HINTS = {  # the first errors a learner meets, by words of their message, and the note on each
+    "grad can be implicitly created only for scalar outputs": "hint scalar",
+    "Can't call numpy() on Tensor that requires grad": "hint numpy",
+    "Trying to backward through the graph a second time": "hint second",
+    "does not require grad and does not have a grad_fn": "hint no grad",
+    "x, y, and format string must not be None": "hint none",
+}
 
 
 def set_up(language):
-    """The messages in `language` ("en" or "zh"), a note on every NameError, and sharp figures."""
+    """The messages in `language` ("en" or "zh"), notes on a NameError and on HINTS, and sharp figures."""
     global say
     say = MESSAGES[language]
     shell = get_ipython()
-    shell.set_custom_exc((NameError,), say_what_to_run)
+    shell.set_custom_exc((NameError, RuntimeError, ValueError), say_what_to_run)
     plt.rcParams.update({"figure.figsize": (6.4, 3.4), "figure.subplot.bottom": 0.14})
     plt.rcParams["axes.prop_cycle"] = plt.cycler(color=OKABE_ITO)  # the colours of the notebook's pictures
     shell.display_formatter.formatters["image/png"].type_printers[plt.Figure] = sharp_small_png
@@ -163,11 +189,14 @@ def sharp_small_png(fig):
 
 
 def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
-    """IPython calls this on a NameError: its usual report, and where the missing name is made."""
-    if error.name in PARAMETERS + ("x", "y"):
+    """IPython calls this on a NameError, RuntimeError or ValueError: its usual report, with a note on where
+    a missing name is made, or on the fix of one of HINTS' errors."""
+    if kind is NameError and error.name in PARAMETERS + ("x", "y"):
         error.add_note(text("made in", name=error.name, cell=made_in(error.name)))
-    elif error.name and kind is NameError:  # not an UnboundLocalError
+    elif kind is NameError and error.name:  # not an UnboundLocalError
         error.add_note(text("made above", name=error.name))
+    elif hint := next((key for words, key in HINTS.items() if words in str(error)), None):
+        error.add_note(text(hint))
     shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
 
 
