@@ -24,6 +24,7 @@ MESSAGES = {
         "y": "Step 3's backward() cell",
         "parameters": "the parameters cell",
         "redo steps": "run {x} and {y} again, or choose Run → Run All Cells",
+        "redo x": "run {x} again, then this cell",
         "redo backward": "run {y}",
         "own leaf": "to experiment, use a leaf of your own, x.detach().clone().requires_grad_(True)",
         "made in": "{name} is made in {cell}: run it first, {more}",
@@ -92,6 +93,7 @@ MESSAGES = {
         "y": "第 3 步调用 backward() 的单元格",
         "parameters": "参数单元格",
         "redo steps": "请依次重新运行{x}和{y}，或者选择 Run → Run All Cells",
+        "redo x": "请重新运行{x}，再运行这个单元格",
         "redo backward": "请运行{y}",
         "own leaf": "做实验时请用你自己的叶节点，例如 x.detach().clone().requires_grad_(True)。",
         "made in": "{name} 在{cell}中定义：请先运行它，{more}",
@@ -255,16 +257,16 @@ def check_grid(start, stop, step, dtype):
     return points
 
 
-def check_x():
-    """x is Step 1's: the grid the parameters cell sets, a leaf that requires grad."""
+def check_x(redo="redo steps"):
+    """x is Step 1's: the parameters cell's grid, a leaf that requires grad; else `redo` says what to run."""
     grid = check_grid(*map(notebook, PARAMETERS))
     x = notebook("x")
     if not (isinstance(x, torch.Tensor) and x.dtype == grid.dtype and torch.equal(x.detach(), grid)):
-        raise refusal(RuntimeError, text("x grid", redo=text("redo steps")))
+        raise refusal(RuntimeError, text("x grid", redo=text(redo)))
     if not torch.is_grad_enabled():
         raise refusal(RuntimeError, text("grad mode"))
     if not (x.is_leaf and x.requires_grad):
-        raise refusal(RuntimeError, text("x leaf", redo=text("redo steps"), leaf=say["own leaf"]))
+        raise refusal(RuntimeError, text("x leaf", redo=text(redo), leaf=say["own leaf"]))
 
 
 def check_steps():
@@ -320,7 +322,7 @@ def check_mine(x_try):
     """Feedback on the try-it, printed: ✔ if the .grad of x_try (or of any leaf) is the derivative of sin,
     else ✘ and what went wrong; first, that x is the parameters cell's grid."""
     try:
-        check_x()
+        check_x(redo="redo x")  # the try-it needs Step 1's x, not Step 3's x.grad
     except RuntimeError as error:
         print("✘ " + str(error))
         return
