@@ -31,12 +31,12 @@ MESSAGES = {
         "made above": "if a cell above makes {name}, run it first, {more}; if not, check the spelling",
         "hint scalar": "backward() without arguments starts from a single number: call it on a sum, such as "
         "torch.sin(x_try).sum()",
-        "hint numpy": "Matplotlib calls .numpy(), which refuses a tensor that requires grad: plot its "
-        ".detach()",
+        "hint numpy": "a tensor that requires grad cannot become a NumPy array (Matplotlib converts what it "
+        "plots): use its .detach()",
         "hint second": "the first backward() freed the saved values: call backward() once per result; to go "
         "again, compute it afresh (run its cell again) rather than pass retain_graph=True",
-        "hint no grad": "backward() started from a tensor not computed from a leaf that requires grad: "
-        "compute it from x_try (or from a leaf made with requires_grad=True)",
+        "hint no grad": "backward() started from a tensor with no graph behind it: compute it from x_try, "
+        "with torch operations, outside torch.no_grad(), and keep x_try as the cell's first line makes it",
         "hint none": "an argument of plt.plot is None: a .grad before backward() ran, or the .grad of a new "
         "tensor, such as x_try = x_try.detach() makes (detach inside plt.plot(...) instead)",
         "more": "or every cell above this one (Run → Run All Above Selected Cell)",
@@ -100,11 +100,12 @@ MESSAGES = {
         "made above": "如果上面有单元格定义了 {name}，请先运行它，{more}；否则请检查名字是否拼错",
         "hint scalar": "不带参数的 backward() 要从一个标量出发：请对求和的结果调用它，"
         "例如 torch.sin(x_try).sum()",
-        "hint numpy": "Matplotlib 会调用 .numpy()，而 .numpy() 不接受需要梯度的张量：请画它的 .detach()",
+        "hint numpy": "需要梯度的张量不能转换成 NumPy 数组（Matplotlib 画图时会做这种转换）："
+        "请改用它的 .detach()",
         "hint second": "第一次 backward() 已经释放了保存的张量：每个结果只调用一次 backward()；要再算一遍，"
         "请重新计算结果（重新运行它所在的单元格），而不是加上 retain_graph=True",
-        "hint no grad": "调用 backward() 的张量不是由需要梯度的叶节点算出的：请由 x_try"
-        "（或用 requires_grad=True 创建的叶节点）算出它",
+        "hint no grad": "调用 backward() 的张量背后没有计算图：请在 torch.no_grad() 之外，"
+        "用 torch 运算由 x_try 算出它，并保留单元格第一行创建的 x_try",
         "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
         "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
@@ -378,7 +379,7 @@ def draw_tangents(grid, sin_values, slopes, step):
     # x with enough decimals to tell neighbouring points apart; on fine or huge grids, significant digits
     digits = max(0, math.ceil(-math.log10(step))) + 1
     largest = max(abs(grid[0]), abs(grid[-1]))
-    significant = max(1, min(17, math.ceil(math.log10(largest / step)) + 1))
+    significant = max(3, min(17, math.ceil(math.log10(largest / step)) + 1))
     x_format = f"z.{digits}f" if digits <= 6 and largest < 1e6 else f".{significant}g"
     for where, i in picked.items():
         ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
