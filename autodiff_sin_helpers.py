@@ -381,15 +381,16 @@ def draw_tangents(grid, sin_values, slopes, step):
     largest = max(abs(grid[0]), abs(grid[-1]))
     significant = max(3, min(17, math.ceil(math.log10(largest / step)) + 1))
     x_format = f"z.{digits}f" if digits <= 6 and largest < 1e6 else f".{significant}g"
+    names = {where: f"{where} = {i}" for where, i in picked.items()}  # printed in columns, however long
+    values = {where: f"x[{i}] = {grid[i]:{x_format}}" for where, i in picked.items()}
+    widths = max(26, *map(len, names.values())), max(14, *map(len, values.values()))
     for where, i in picked.items():
         ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
         ax.plot(grid[i] + ends, sin_values[i] + slopes[i] * ends, "k-", linewidth=1.5)
         ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
-        print(
-            f"{f'{where} = {i}':<26}  {f'x[{i}] = {grid[i]:{x_format}}':<14}  x.grad[{i}] = {slopes[i]:+.3f}"
-        )
+        print(f"{names[where]:<{widths[0]}}  {values[where]:<{widths[1]}}  x.grad[{i}] = {slopes[i]:+.3f}")
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
