@@ -35,8 +35,9 @@ MESSAGES = {
         "plots): use its .detach()",
         "hint second": "the first backward() freed the saved values: call backward() once per result; to go "
         "again, compute it afresh (run its cell again) rather than pass retain_graph=True",
-        "hint no grad": "backward() started from a tensor with no graph behind it: compute it from x_try, "
-        "with torch operations, outside torch.no_grad(), and keep x_try as the cell's first line makes it",
+        "hint no grad": "backward() started from a tensor with no graph behind it: compute it with torch "
+        "operations, outside torch.no_grad(), from a leaf that requires grad (x_try as the cell's first "
+        "line makes it, or a tensor made with requires_grad=True)",
         "hint none": "an argument of plt.plot is None: a .grad before backward() ran, or the .grad of a new "
         "tensor, such as x_try = x_try.detach() makes (detach inside plt.plot(...) instead)",
         "more": "or every cell above this one (Run → Run All Above Selected Cell)",
@@ -104,8 +105,8 @@ MESSAGES = {
         "请改用它的 .detach()",
         "hint second": "第一次 backward() 已经释放了保存的张量：每个结果只调用一次 backward()；要再算一遍，"
         "请重新计算结果（重新运行它所在的单元格），而不是加上 retain_graph=True",
-        "hint no grad": "调用 backward() 的张量背后没有计算图：请在 torch.no_grad() 之外，"
-        "用 torch 运算由 x_try 算出它，并保留单元格第一行创建的 x_try",
+        "hint no grad": "调用 backward() 的张量背后没有计算图：请在 torch.no_grad() 之外，用 torch 运算"
+        "由需要梯度的叶节点算出它（单元格第一行创建的 x_try，或用 requires_grad=True 创建的张量）",
         "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
         "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
