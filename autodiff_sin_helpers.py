@@ -416,7 +416,7 @@ def draw_tangents(grid, sin_values, slopes, step):
     values = {where: f"x[{i}] = {grid[i]:{x_format}}" for where, i in picked.items()}
     widths = max(26, *map(len, names.values())), max(14, *map(len, values.values()))
     for where, i in picked.items():
-        ends = np.clip(grid[i] + np.array([-half_width, half_width]), grid[0], grid[-1]) - grid[i]  # inside
+        ends = np.array([-half_width, half_width])  # on both sides, past the grid's end if need be
         ax.plot(grid[i] + ends, sin_values[i] + slopes[i] * ends, "k-", linewidth=1.5)
         ax.plot([grid[i], grid[i]], [sin_values[i], slopes[i]], ":", color="0.4", linewidth=1.2)
         ax.plot(grid[i], sin_values[i], "o", color="#0072B2", markeredgecolor="k", markersize=6)
@@ -424,7 +424,7 @@ def draw_tangents(grid, sin_values, slopes, step):
         print(f"{names[where]:<{widths[0]}}  {values[where]:<{widths[1]}}  x.grad[{i}] = {slopes[i]:+.3f}")
     for line in left_out:
         print(line)
-    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="tangent at x[i]")
+    ax.plot([], [], "ko-", markerfacecolor="#0072B2", linewidth=1.5, label="sin(x[i]) + x.grad[i]·(x − x[i])")
     ax.plot([], [], "s", color="#E69F00", markeredgecolor="k", label="x.grad[i]")
     ax.set(xlabel="x")
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.88)
