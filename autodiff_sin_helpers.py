@@ -10,6 +10,7 @@ run, in the notebook's language.
 
 import io
 import math
+import re
 import sysconfig
 
 import matplotlib.pyplot as plt
@@ -70,6 +71,8 @@ MESSAGES = {
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
         "such as torch.sin(x_try), gets no .grad)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
+        "mine cos": "its .grad is right, but this cell writes cos, which the exercise rules out: let "
+        "backward() compute the derivative",
         "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
         "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
         "at every run, so keep it",
@@ -141,6 +144,7 @@ MESSAGES = {
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
+        "mine cos": "它的 .grad 是对的，但这个单元格里写了 cos，而练习要求不用它：请让 backward() 来求导数",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：对它做了 {times:g} 次反向传播，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
@@ -374,6 +378,9 @@ def mine(x_try, x):
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
+        cell = get_ipython().user_ns.get("In", [""])[-1]  # the cell running now
+        if re.search(r"\bcos\b", re.sub(r"#.*", "", cell)):  # comments aside
+            return "✘ " + text("mine cos")
         return "✔ " + text("mine right")
     kind, times = how_wrong(grad, right)
     if kind == "other" and torch.allclose(grad * grad.numel(), right):
