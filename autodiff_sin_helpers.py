@@ -11,7 +11,9 @@ run, in the notebook's language.
 import io
 import math
 import re
+import sys
 import sysconfig
+import types
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,6 +44,10 @@ MESSAGES = {
         "line makes it, or a tensor made with requires_grad=True)",
         "hint none": "an argument of plt.plot is None: a .grad before backward() ran, or the .grad of a new "
         "tensor, such as x_try = x_try.detach() makes (detach inside plt.plot(...) instead)",
+        "hint grid": "torch.arange cannot make this grid: if it is the parameters cell's, change a value "
+        "there, then choose Run → Run All Cells",
+        "hint memory": "too many numbers for memory: if this is the grid, make step larger in the parameters "
+        "cell, then choose Run → Run All Cells",
         "more": "or every cell above this one (Run → Run All Above Selected Cell)",
         "not yet": "{name} is not defined yet: run {cell}, {more}",
         "bad grid": "{problem}; got {got}: change it in the parameters cell, then choose Run → Run All Cells",
@@ -65,7 +71,7 @@ MESSAGES = {
         "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
         "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "x_try.grad is None: write your code above, then run the cell",
+        "mine empty": "x_try.grad is None: no backward() has reached it yet",
         "mine no grad": "it does not require grad (is it x_try.grad, or x_try after detach()?): keep x_try "
         "as the cell's first line makes it, and pass that",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
@@ -116,6 +122,10 @@ MESSAGES = {
         "x_try，或用 requires_grad=True 创建的张量）经 torch 运算算出，而且不能在 torch.no_grad() 中计算",
         "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
         "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
+        "hint grid": "torch.arange 造不出这个网格：如果这是参数单元格的网格，请在那里修改取值，"
+        "再选择 Run → Run All Cells",
+        "hint memory": "数太多，内存放不下：如果这是网格，请在参数单元格中把 step 改大，"
+        "再选择 Run → Run All Cells",
         "more": "或者运行这个单元格上面的所有单元格（Run → Run All Above Selected Cell）",
         "not yet": "{name} 还没有定义：请运行{cell}，{more}",
         "bad grid": "{problem}；现在是 {got}。请在参数单元格中修改，然后选择 Run → Run All Cells",
@@ -138,7 +148,7 @@ MESSAGES = {
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
         "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
-        "mine empty": "x_try.grad 还是 None：在上面写好代码，再运行这个单元格",
+        "mine empty": "x_try.grad 还是 None：还没有 backward() 到达它",
         "mine no grad": "传给 check_mine 的张量不需要梯度（是不是传入了 x_try.grad，"
         "或者 detach() 之后的 x_try？）：请直接传入第一行创建的 x_try",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
@@ -178,6 +188,10 @@ HINTS = {  # the first errors a learner meets, by words of their message, and th
     "Trying to backward through the graph a second time": "hint second",
     "does not require grad and does not have a grad_fn": "hint no grad",
     "x, y, and format string must not be None": "hint none",
+    "inconsistent with step sign": "hint grid",
+    "step must be nonzero": "hint grid",
+    "unsupported range": "hint grid",
+    "can't allocate memory": "hint memory",
 }
 
 
@@ -212,27 +226,33 @@ def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
         error.add_note(text("made above", name=error.name))
     elif hint := next((key for words, key in HINTS.items() if words in str(error)), None):
         error.add_note(text(hint))
-        traceback, tb_offset = learners_frames(traceback), 0
+        shell.showtraceback((kind, error, learners_frames(traceback)), tb_offset=0)
+        sys.last_traceback = traceback  # %debug still steps into PyTorch
+        return
     shell.showtraceback((kind, error, traceback), tb_offset=tb_offset)
 
 
-LIBRARIES = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")})
+STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 def learners_frames(traceback):
-    """The traceback through the cells only: IPython's frames before them and PyTorch's or Matplotlib's
-    after them cut off, so that the note on the fix comes right after the learner's line."""
+    """A copy of the traceback from the first frame of the learner's code (a cell, or this file) to the last:
+    IPython's frames before it and PyTorch's or Matplotlib's after it are left out, so that the note on
+    the fix comes right under the learner's line. The frames between are kept."""
 
-    def in_library(frame):
-        return frame.tb_frame.f_code.co_filename.startswith(LIBRARIES)
+    def library(frame):
+        name = frame.tb_frame.f_code.co_filename
+        return name.startswith(STDLIB) or "site-packages" in name or "dist-packages" in name
 
-    while traceback.tb_next and in_library(traceback):
+    frames = []
+    while traceback:
+        frames.append(traceback)
         traceback = traceback.tb_next
-    last = traceback
-    while last.tb_next and not in_library(last.tb_next):
-        last = last.tb_next
-    last.tb_next = None
-    return traceback
+    learners = [i for i, frame in enumerate(frames) if not library(frame)] or [0, len(frames) - 1]
+    copy = None
+    for frame in reversed(frames[learners[0] : learners[-1] + 1]):
+        copy = types.TracebackType(copy, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return copy
 
 
 def text(key, **values):

@@ -1,5 +1,4 @@
-"""The one place that knows the notebook: where it is, how it runs, the contract the tests read it through.
-`make notebook` (tools/refresh_notebook.py), the benchmark and the tests import it."""
+"""The one place that knows the notebooks: where they are, how they run, the contract the tests read."""
 
 import platform
 import re
@@ -16,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "autodiff_sin.ipynb"
 NOTEBOOK_ZH = ROOT / "autodiff_sin.zh.ipynb"  # the Chinese edition: the same cells, translated prose
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK_ZH)
+SEED_PROGRAM = ROOT / "seed_program.ipynb"  # the blog's program, as written: it prints the seed's numbers
 HELPERS = ROOT / "autodiff_sin_helpers.py"  # their checks, figure format and drawing, from their folder
 README_IMAGE = ROOT / "images" / "sin_and_derivative.png"  # the README shows the plot cell's picture
 # How the Markdown cells write code and formulas, for the tests that read the prose around them.

@@ -1,4 +1,4 @@
-"""`make notebook` (x86-64 Linux only): each edition run in a fresh kernel; outputs, README picture stored."""
+"""`make notebook` (x86-64 Linux only): each notebook run in a fresh kernel; outputs, README image stored."""
 
 import base64
 import sys
@@ -18,7 +18,7 @@ def main(arguments):
     editions = {path: notebook.read(path) for path in notebook.NOTEBOOKS}
     for nb in editions.values():
         notebook.cell(nb, "plot")  # a missing contract name stops it before the runs, not after them
-    for path, nb in editions.items():
+    for path, nb in (editions | {notebook.SEED_PROGRAM: notebook.read(notebook.SEED_PROGRAM)}).items():
         notebook.client(nb).execute()
         nbformat.write(nb, path)
         print(f"wrote {path.name}")
