@@ -10,9 +10,9 @@ run, in the notebook's language.
 
 import io
 import math
-import re
 import sys
 import sysconfig
+import tokenize
 import types
 
 import matplotlib.pyplot as plt
@@ -77,8 +77,7 @@ MESSAGES = {
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
         "such as torch.sin(x_try), gets no .grad)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
-        "mine cos": "its .grad is right, but this cell writes cos, which the exercise rules out: let "
-        "backward() compute the derivative",
+        "mine set": "its .grad is right, but this cell assigns .grad itself: let backward() compute it",
         "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
         "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
         "at every run, so keep it",
@@ -122,7 +121,7 @@ MESSAGES = {
         "x_try，或用 requires_grad=True 创建的张量）经 torch 运算算出，而且不能在 torch.no_grad() 中计算",
         "hint none": "plt.plot 的某个参数是 None：可能是 backward() 之前的 .grad，或者是新张量的 .grad，"
         "比如 x_try = x_try.detach() 得到的张量（请改为在 plt.plot(...) 里调用 detach()）",
-        "hint grid": "torch.arange 造不出这个网格：如果这是参数单元格的网格，请在那里修改取值，"
+        "hint grid": "torch.arange 无法生成这个网格：如果这是参数单元格的网格，请在那里修改取值，"
         "再选择 Run → Run All Cells",
         "hint memory": "数太多，内存放不下：如果这是网格，请在参数单元格中把 step 改大，"
         "再选择 Run → Run All Cells",
@@ -148,13 +147,13 @@ MESSAGES = {
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
         "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
-        "mine empty": "x_try.grad 还是 None：还没有 backward() 到达它",
+        "mine empty": "x_try.grad 还是 None：反向传播还没有到达它",
         "mine no grad": "传给 check_mine 的张量不需要梯度（是不是传入了 x_try.grad，"
         "或者 detach() 之后的 x_try？）：请直接传入第一行创建的 x_try",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
-        "mine cos": "它的 .grad 是对的，但这个单元格里写了 cos，而练习要求不用它：请让 backward() 来求导数",
+        "mine set": "它的 .grad 是对的，但这个单元格自己给 .grad 赋了值：请让 backward() 来计算它",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：对它做了 {times:g} 次反向传播，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
@@ -167,7 +166,7 @@ MESSAGES = {
         "算出的结果调用了 backward()？{state}",
         "mine maybe x": "x_try.grad 是 None：反向传播没有到达它（如果对由 x 算出的结果调用 backward()，"
         "梯度会累积到 x.grad 中，而不是 x_try.grad）：请改为对由 x_try 算出的结果调用 backward()",
-        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请在 x_try 上做。{state}",
+        "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请改用 x_try。{state}",
         "no climb": "{where}：没有，这个网格上 sin 没有上升的地方",
         "no fall": "{where}：没有，这个网格上 sin 没有下降的地方",
         "same point": "{where} = {i}：与上面的点相同，只画一次",
@@ -191,7 +190,9 @@ HINTS = {  # the first errors a learner meets, by words of their message, and th
     "inconsistent with step sign": "hint grid",
     "step must be nonzero": "hint grid",
     "unsupported range": "hint grid",
-    "can't allocate memory": "hint memory",
+    "invalid size, possible overflow": "hint grid",
+    "can't allocate memory": "hint memory",  # PyTorch's allocator on Linux and macOS
+    "not enough memory": "hint memory",  # and on Windows
 }
 
 
@@ -392,20 +393,31 @@ def mine(x_try, x):
     grad = x_try.grad
     if grad is None:  # nothing reached x_try: the learner's code may have used x, surely if x.grad is wrong
         if x.grad is None:
-            return "✘ " + text("mine empty")  # the stored output, before the learner's code
+            return "○ " + text("mine empty")  # the stored output, before the learner's code: not yet wrong
         state = x_grad_state(x)
         return "✘ " + (text("mine via x", state=state) if state else text("mine maybe x"))
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
-        cell = get_ipython().user_ns.get("In", [""])[-1]  # the cell running now
-        if re.search(r"\bcos\b", re.sub(r"#.*", "", cell)):  # comments aside
-            return "✘ " + text("mine cos")
+        if assigns_grad(get_ipython().user_ns.get("In", [""])[-1]):  # the cell running now
+            return "✘ " + text("mine set")
         return "✔ " + text("mine right")
     kind, times = how_wrong(grad, right)
     if kind == "other" and torch.allclose(grad * grad.numel(), right):
         kind = "mean"
     return "✘ " + text(f"mine {kind}", times=times, n=grad.numel())
+
+
+def assigns_grad(code):
+    """Whether the code assigns a .grad other than None (comments and strings aside): a derivative by hand."""
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+        words = [t.string for t in tokens if t.type in (tokenize.NAME, tokenize.OP)]
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return any(
+        words[i : i + 3] == [".", "grad", "="] and words[i + 3 : i + 4] != ["None"] for i in range(len(words))
+    )
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
