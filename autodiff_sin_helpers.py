@@ -12,6 +12,7 @@ import io
 import math
 import sys
 import sysconfig
+import tokenize
 import types
 
 import matplotlib.pyplot as plt
@@ -70,12 +71,14 @@ MESSAGES = {
         "grad zero": "x.grad is all zeros, as after x.grad.zero_(): {redo}; {leaf}",
         "grad other": "x.grad is not the derivative of sin at x, as after a backward() of another function "
         "through x (an exercise done on x; it adds into x.grad): {redo}; {leaf}",
-        "mine empty": "x_try.grad is None",
+        "mine empty": "x_try.grad is None (backward() fills it)",
         "mine no grad": "it does not require grad (is it x_try.grad, or x_try after detach()?): keep x_try "
         "as the cell's first line makes it, and pass that",
         "mine leaf": "check_mine reads the .grad of a leaf: pass x_try itself (a tensor computed from it, "
         "such as torch.sin(x_try), gets no .grad)",
         "mine right": "its .grad is the derivative of sin at every point: well done",
+        "mine cos": " (this cell writes cos: fine to compare with, but the exercise computes the derivative "
+        "without it)",
         "mine times": "its .grad is {times:g} times the derivative of sin: backward() reached it {times:g} "
         "times, and each pass adds into .grad. Call backward() once; the cell's first line makes x_try anew "
         "at every run, so keep it",
@@ -145,12 +148,13 @@ MESSAGES = {
         "grad zero": "x.grad 全是 0，通常是因为调用了 x.grad.zero_()。{redo}。{leaf}",
         "grad other": "x.grad 不再是 sin 的导数，很可能是做练习时直接用了 x"
         "（对另一个函数的结果调用 backward()，梯度也流回了 x 并累积）。{redo}。{leaf}",
-        "mine empty": "x_try.grad 是 None",
+        "mine empty": "x_try.grad 是 None（backward() 会填入它）",
         "mine no grad": "传给 check_mine 的张量不需要梯度（是不是传入了 x_try.grad，"
         "或者 detach() 之后的 x_try？）：请直接传入第一行创建的 x_try",
         "mine leaf": "check_mine 读取的是叶节点的 .grad：请传入 x_try 本身；由它算出的张量"
         "（如 torch.sin(x_try)）没有 .grad",
         "mine right": "做对了：这个张量的 .grad 正是 sin 在每个点处的导数",
+        "mine cos": "（这个单元格里写了 cos：用来对照可以，但练习要求求导时不用它）",
         "mine times": "这个张量的 .grad 是 sin 导数的 {times:g} 倍：对它做了 {times:g} 次反向传播，"
         "每次都累积到 .grad 中。请只调用一次 backward()；单元格的第一行每次运行都会重新创建 x_try，请保留它",
         "mine zero": "这个张量的 .grad 全是 0，像是调用了 .grad.zero_()：请重新运行这个单元格"
@@ -188,6 +192,7 @@ HINTS = {  # the first errors a learner meets, by words of their message, and th
     "step must be nonzero": "hint grid",
     "unsupported range": "hint grid",
     "invalid size, possible overflow": "hint grid",
+    "Storage size calculation overflowed": "hint grid",
     "cannot be represented as a SymInt": "hint grid",
     "can't allocate memory": "hint memory",  # PyTorch's allocator on Linux and macOS
     "not enough memory": "hint memory",  # and on Windows
@@ -399,11 +404,20 @@ def mine(x_try, x):
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
-        return "✔ " + text("mine right")
+        return "✔ " + text("mine right") + (text("mine cos") if writes_cos() else "")
     kind, times = how_wrong(grad, right)
     if kind == "other" and torch.allclose(grad * grad.numel(), right):
         kind = "mean"
     return "✘ " + text(f"mine {kind}", times=times, n=grad.numel())
+
+
+def writes_cos():
+    """Whether the cell running now names cos in its code (comments and strings aside)."""
+    code = get_ipython().user_ns.get("In", [""])[-1]
+    try:
+        return any(t.string == "cos" for t in tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
 
 
 # The pictures that take more than a plt.plot: drawing only, nothing more about autograd.
