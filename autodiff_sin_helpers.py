@@ -230,8 +230,8 @@ def say_what_to_run(shell, kind, error, traceback, tb_offset=None):
         error.add_note(text("made above", name=error.name))
     elif hint := next((key for words, key in HINTS.items() if words in str(error)), None):
         error.add_note(text(hint))
-        if hint in ("hint numpy", "hint none"):  # a failed plt.plot left an empty figure: not shown
-            plt.close("all")
+        if plt.get_fignums() and not any(ax.has_data() for ax in plt.gcf().axes):
+            plt.close()  # the empty figure that a failed plt.plot leaves: not shown
         shell.showtraceback((kind, error, learners_frames(traceback)), tb_offset=0)
         sys.last_traceback = traceback  # %debug still steps into PyTorch
         return
