@@ -90,8 +90,8 @@ MESSAGES = {
         "backward() start from torch.sin(...).sum()?",
         "mine via x": "x_try.grad is None: no backward() has reached it. Did your code call backward() on a "
         "result of x, not of x_try?{state}",
-        "mine maybe x": "x_try.grad is None (a backward() on a result of x would go into x.grad, not here): "
-        "call backward() on a result of x_try",
+        "mine maybe x": "x_try.grad is None (backward() fills it; one on a result of x goes into x.grad, "
+        "not here)",
         "mine x": "that is the notebook's x (Step 1's), not x_try: work on x_try.{state}",
         "no climb": "{where}: none, sin climbs nowhere on this grid",
         "no fall": "{where}: none, sin falls nowhere on this grid",
@@ -165,8 +165,8 @@ MESSAGES = {
         "backward() 是从 torch.sin(...).sum() 出发的吗？",
         "mine via x": "x_try.grad 是 None：反向传播没有到达它。你的代码是不是对由 x（而不是 x_try）"
         "算出的结果调用了 backward()？{state}",
-        "mine maybe x": "x_try.grad 是 None（对由 x 算出的结果调用 backward()，梯度会累积到 x.grad 中，"
-        "而不是这里）：请对由 x_try 算出的结果调用 backward()",
+        "mine maybe x": "x_try.grad 是 None（backward() 会填入它；对用 x 算出的结果调用 backward()，"
+        "梯度会进入 x.grad，而不是这里）",
         "mine x": "这是笔记本的 x（第 1 步创建的），不是 x_try：请改用 x_try。{state}",
         "no climb": "{where}：没有，这个网格上 sin 没有上升的地方",
         "no fall": "{where}：没有，这个网格上 sin 没有下降的地方",
@@ -400,7 +400,7 @@ def mine(x_try, x):
         if x.grad is None:
             return "○ " + text("mine empty")  # the stored output, before the learner's code: not yet wrong
         state = x_grad_state(x)
-        return "✘ " + (text("mine via x", state=state) if state else text("mine maybe x"))
+        return "✘ " + text("mine via x", state=state) if state else "○ " + text("mine maybe x")
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale
