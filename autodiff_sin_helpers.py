@@ -400,7 +400,7 @@ def mine(x_try, x):
         if x.grad is None:
             return "○ " + text("mine empty")  # the stored output, before the learner's code: not yet wrong
         state = x_grad_state(x)
-        return "✘ " + text("mine via x", state=state) if state else "○ " + text("mine maybe x")
+        return ("✘ " + text("mine via x", state=state)) if state else ("○ " + text("mine maybe x"))
     right = sin_derivative(x_try)
     eps = torch.finfo(right.dtype).eps  # values only: a float64 path, or any method as exact, passes
     if torch.allclose(grad, right, rtol=2 * eps, atol=eps * right.abs().max().item()):  # atol at sin's scale

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "autodiff_sin.ipynb"
 NOTEBOOK_ZH = ROOT / "autodiff_sin.zh.ipynb"  # the Chinese edition: the same cells, translated prose
 NOTEBOOKS = (NOTEBOOK, NOTEBOOK_ZH)
-SEED_PROGRAM = ROOT / "seed_program.ipynb"  # the blog's program, as written: it prints the seed's numbers
+SEED_PROGRAM = ROOT / "seed_program.ipynb"  # the blog's program, plot aside: it prints the seed's numbers
 HELPERS = ROOT / "autodiff_sin_helpers.py"  # their checks, figure format and drawing, from their folder
 README_IMAGE = ROOT / "images" / "sin_and_derivative.png"  # the README shows the plot cell's picture
 # How the Markdown cells write code and formulas, for the tests that read the prose around them.
